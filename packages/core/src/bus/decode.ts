@@ -1,0 +1,64 @@
+// Turns a received MQTT message into a typed, validated one, or a reason to refuse it.
+import { validateMessage } from '@kubeblink/schemas';
+import { parseTopic, TOPIC_CONTRACT, type TopicKind, type TopicParts, type TopicPayloads } from '../topics.ts';
+
+export type BusMessage = {
+  [K in TopicKind]: {
+    topic: string;
+    parts: Extract<TopicParts, { kind: K }>;
+    /** null: a zero-length retained payload (the retained message was deleted). */
+    payload: TopicPayloads[K] | null;
+    retained: boolean;
+  };
+}[TopicKind];
+
+export type Decoded = { ok: true; message: BusMessage } | { ok: false; kind: TopicKind | 'unknown'; reason: string };
+
+/** Default size cap of one payload; the broker enforces its own cap at the transport. */
+export const MAX_PAYLOAD_BYTES = 256 * 1024;
+
+export function decodeMessage(topic: string, payload: Uint8Array, retained: boolean): Decoded {
+  const parts = parseTopic(topic);
+  if (!parts) return { ok: false, kind: 'unknown', reason: 'topic outside the kubeblink contract' };
+  const contract = TOPIC_CONTRACT[parts.kind];
+  if (payload.length === 0) {
+    return contract.tombstone
+      ? { ok: true, message: { topic, parts, payload: null, retained } as BusMessage }
+      : { ok: false, kind: parts.kind, reason: 'empty payload on a topic that has no tombstones' };
+  }
+  if (payload.length > MAX_PAYLOAD_BYTES) {
+    return { ok: false, kind: parts.kind, reason: `payload of ${payload.length} bytes exceeds ${MAX_PAYLOAD_BYTES}` };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
+  } catch (err) {
+    return { ok: false, kind: parts.kind, reason: `not JSON: ${(err as Error).message}` };
+  }
+  const result = validateMessage(contract.schema, value);
+  if (!result.ok) return { ok: false, kind: parts.kind, reason: result.errors.join('; ') };
+  const consistency = checkConsistency(parts, value);
+  if (consistency) return { ok: false, kind: parts.kind, reason: consistency };
+  return { ok: true, message: { topic, parts, payload: value, retained } as BusMessage };
+}
+
+/** A payload must describe the object its topic names: a state published under another pod's topic is a lie. */
+function checkConsistency(parts: TopicParts, value: unknown): string | null {
+  const v = value as Record<string, unknown>;
+  switch (parts.kind) {
+    case 'podState':
+      return v.namespace === parts.namespace && v.name === parts.pod ? null : 'pod state does not match its topic';
+    case 'nodeState':
+      return v.name === parts.node ? null : 'node state does not match its topic';
+    case 'podSignals': {
+      const d = v.data as Record<string, unknown>;
+      return d.namespace === parts.namespace && d.pod === parts.pod ? null : 'signal does not match its topic';
+    }
+    case 'serviceStatus':
+      return v.service === parts.service && v.instance === parts.instance
+        ? null
+        : 'service status does not match its topic';
+    default:
+      return null;
+  }
+}

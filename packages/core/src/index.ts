@@ -1,0 +1,12 @@
+export * from './acl.ts';
+export { Backoff } from './bus/backoff.ts';
+export * from './bus/client.ts';
+export { type BusMessage, decodeMessage, MAX_PAYLOAD_BYTES } from './bus/decode.ts';
+export * from './command.ts';
+export * from './config.ts';
+export * from './http.ts';
+export * from './lifecycle.ts';
+export * from './log.ts';
+export * from './metrics.ts';
+export * from './topics.ts';
+export * from './version.ts';
