@@ -1,0 +1,61 @@
+// The parts every long-running service builds from its settings in the same way.
+import type { Role } from './acl.ts';
+import { BusClient, type BusClientOptions, type BusIdentity } from './bus/client.ts';
+import { createLogger, type Logger } from './log.ts';
+import { createRegistry, type Registry } from './metrics.ts';
+import { defaultInstance, VERSION } from './version.ts';
+
+/** Settings every MQTT-connected service has (see schemas/config/common-settings.schema.json). */
+export interface BusSettings {
+  broker: string;
+  cluster: string;
+  username?: string;
+  password?: string;
+  passwordFile?: string;
+  instance?: string;
+}
+
+export interface LogSettings {
+  logLevel?: string;
+  logFormat?: 'auto' | 'json' | 'pretty';
+}
+
+export interface ServiceRuntime {
+  service: string;
+  instance: string;
+  log: Logger;
+  registry: Registry;
+}
+
+/** Logger (bound to the service), metrics registry and instance id of one service. */
+export function serviceRuntime(service: string, settings: LogSettings & { instance?: string }): ServiceRuntime {
+  return {
+    service,
+    instance: settings.instance ?? defaultInstance(service),
+    log: createLogger({ service, level: settings.logLevel, format: settings.logFormat }),
+    registry: createRegistry(service),
+  };
+}
+
+/** The bus client of a service, from its settings. */
+export function busFromSettings(
+  settings: BusSettings,
+  rt: ServiceRuntime,
+  access: { role: Role; identity?: BusIdentity; pod?: { namespace: string; name: string } },
+  extra: Partial<BusClientOptions> = {},
+): BusClient {
+  return new BusClient({
+    url: settings.broker,
+    cluster: settings.cluster,
+    instance: rt.instance,
+    identity: access.identity ?? { kind: 'service', service: rt.service, version: VERSION },
+    role: access.role,
+    pod: access.pod,
+    username: settings.username,
+    password: settings.password,
+    passwordFile: settings.passwordFile,
+    log: rt.log,
+    registry: rt.registry,
+    ...extra,
+  });
+}
