@@ -39,7 +39,10 @@ export function createLogger(opts: LogOptions): Logger {
     // pino-pretty as a synchronous stream (no worker thread) keeps lines ordered with other output.
     return pino(options, pinoPrettyStream(dest));
   }
-  return pino(options, pino.destination({ dest: dest === process.stderr ? 2 : 1, sync: true }));
+  if (dest === process.stderr || dest === process.stdout) {
+    return pino(options, pino.destination({ dest: dest === process.stderr ? 2 : 1, sync: true }));
+  }
+  return pino(options, dest);
 }
 
 function pinoPrettyStream(dest: NodeJS.WritableStream) {
