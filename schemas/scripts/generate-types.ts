@@ -22,7 +22,26 @@ const entries: Record<string, string> = {
   brokerSettings: 'config/broker-settings.schema.json',
   watcherSettings: 'config/watcher-settings.schema.json',
   ledSettings: 'config/led-settings.schema.json',
+  demoAppSettings: 'config/demo-app-settings.schema.json',
 };
+
+/**
+ * Settings are typed as they are after validation, which fills in every default: a property with a
+ * default is required in the type (never in the schema, where the user may leave it out). The copy is
+ * embedded in the root schema, so its relative $refs are rewritten relative to the schemas folder.
+ */
+function settingsType(file: string): Record<string, unknown> {
+  const schema = JSON.parse(readFileSync(join(root, file), 'utf8'));
+  const props = schema.properties as Record<string, { default?: unknown }>;
+  const defaulted = Object.keys(props).filter((k) => props[k]?.default !== undefined);
+  schema.required = [...new Set([...(schema.required ?? []), ...defaulted])];
+  delete schema.$id;
+  const dir = dirname(file);
+  const text = JSON.stringify(schema).replace(/"\$ref":"([^"#][^"]*)"/g, (_, ref: string) => {
+    return `"$ref":${JSON.stringify(join(dir, ref))}`;
+  });
+  return JSON.parse(text);
+}
 
 export async function generate(): Promise<string> {
   const rootSchema = {
@@ -31,7 +50,12 @@ export async function generate(): Promise<string> {
     type: 'object',
     additionalProperties: false,
     required: Object.keys(entries),
-    properties: Object.fromEntries(Object.entries(entries).map(([k, file]) => [k, { $ref: file }])),
+    properties: Object.fromEntries(
+      Object.entries(entries).map(([k, file]) => [
+        k,
+        file.endsWith('-settings.schema.json') ? settingsType(file) : { $ref: file },
+      ]),
+    ),
   };
   const ts = await compile(rootSchema as never, 'SchemaTypes', {
     cwd: root,

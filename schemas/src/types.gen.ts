@@ -80,6 +80,7 @@ export interface SchemaTypes {
   brokerSettings: BrokerSettings;
   watcherSettings: WatcherSettings;
   ledSettings: LedSettings;
+  demoAppSettings: DemoAppSettings;
 }
 /**
  * Retained on kubeblink/<cluster>/nodes/<node>/pods/<ns>/<pod>/state: what `kubectl get pod -o wide` shows, plus owner, images and per-container states.
@@ -723,31 +724,31 @@ export interface BrokerSettings {
   /**
    * Minimum level of log lines written to stderr.
    */
-  logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /**
    * json: one JSON object per line (for log collectors); pretty: coloured for humans; auto: pretty on a terminal, json otherwise.
    */
-  logFormat?: 'auto' | 'json' | 'pretty';
+  logFormat: 'auto' | 'json' | 'pretty';
   /**
    * Address the /healthz, /readyz and /metrics HTTP server listens on.
    */
-  httpHost?: string;
+  httpHost: string;
   /**
    * Port of the /healthz, /readyz and /metrics HTTP server (0 picks a free port).
    */
-  httpPort?: number;
+  httpPort: number;
   /**
    * Address the MQTT listeners bind to.
    */
-  host?: string;
+  host: string;
   /**
    * MQTT over TCP port (0 picks a free port).
    */
-  port?: number;
+  port: number;
   /**
    * MQTT over WebSocket port, for browsers (0 picks a free port).
    */
-  wsPort?: number;
+  wsPort: number;
   /**
    * Path of the users file (YAML, schema config/broker-users); reloaded when it changes.
    */
@@ -759,11 +760,11 @@ export interface BrokerSettings {
   /**
    * Anonymous clients may subscribe, never publish (a classroom running mosquitto_sub).
    */
-  allowAnonymousRead?: boolean;
+  allowAnonymousRead: boolean;
   /**
    * Anonymous clients get full access. Local development only: logged as a loud warning.
    */
-  allowAnonymous?: boolean;
+  allowAnonymous: boolean;
 }
 /**
  * Settings of `kubeblink watcher`: Kubernetes pods and nodes to MQTT.
@@ -776,15 +777,15 @@ export interface WatcherSettings {
   /**
    * Minimum level of log lines written to stderr.
    */
-  logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /**
    * json: one JSON object per line (for log collectors); pretty: coloured for humans; auto: pretty on a terminal, json otherwise.
    */
-  logFormat?: 'auto' | 'json' | 'pretty';
+  logFormat: 'auto' | 'json' | 'pretty';
   /**
    * URL of the MQTT broker: mqtt://, mqtts://, ws:// or wss://.
    */
-  broker?: string;
+  broker: string;
   /**
    * MQTT username.
    */
@@ -800,7 +801,7 @@ export interface WatcherSettings {
   /**
    * Cluster name: the second segment of every topic (kubeblink/<cluster>/...).
    */
-  cluster?: string;
+  cluster: string;
   /**
    * Instance id, also the MQTT client id; defaults to <service>-<hostname>.
    */
@@ -808,11 +809,11 @@ export interface WatcherSettings {
   /**
    * Address the /healthz, /readyz and /metrics HTTP server listens on.
    */
-  httpHost?: string;
+  httpHost: string;
   /**
    * Port of the /healthz, /readyz and /metrics HTTP server (0 picks a free port).
    */
-  httpPort?: number;
+  httpPort: number;
   /**
    * Path of a kubeconfig; in-cluster config when absent and running in a pod, else the default kubeconfig.
    */
@@ -837,15 +838,15 @@ export interface LedSettings {
   /**
    * Minimum level of log lines written to stderr.
    */
-  logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /**
    * json: one JSON object per line (for log collectors); pretty: coloured for humans; auto: pretty on a terminal, json otherwise.
    */
-  logFormat?: 'auto' | 'json' | 'pretty';
+  logFormat: 'auto' | 'json' | 'pretty';
   /**
    * URL of the MQTT broker: mqtt://, mqtts://, ws:// or wss://.
    */
-  broker?: string;
+  broker: string;
   /**
    * MQTT username.
    */
@@ -861,7 +862,7 @@ export interface LedSettings {
   /**
    * Cluster name: the second segment of every topic (kubeblink/<cluster>/...).
    */
-  cluster?: string;
+  cluster: string;
   /**
    * Instance id, also the MQTT client id; defaults to <service>-<hostname>.
    */
@@ -869,11 +870,11 @@ export interface LedSettings {
   /**
    * Address the /healthz, /readyz and /metrics HTTP server listens on.
    */
-  httpHost?: string;
+  httpHost: string;
   /**
    * Port of the /healthz, /readyz and /metrics HTTP server (0 picks a free port).
    */
-  httpPort?: number;
+  httpPort: number;
   /**
    * The Kubernetes node whose pods this board shows (in a DaemonSet: the downward API spec.nodeName).
    */
@@ -881,9 +882,94 @@ export interface LedSettings {
   /**
    * GPIO backend. auto: gpiochip on a Raspberry Pi (from /proc/device-tree/model), virtual elsewhere; raspi: raspi-io (pigpio, root) for older installs.
    */
-  board?: 'auto' | 'raspi' | 'gpiochip' | 'virtual';
+  board: 'auto' | 'raspi' | 'gpiochip' | 'virtual';
   /**
    * talk (2 slots x 6 LEDs), compact (6 slots x 1 LED) or the path of a layout file (schema config/led-layout).
    */
-  layout?: string;
+  layout: string;
+}
+/**
+ * Settings of `kubeblink demo-app`, the workload of the demos: an HTTP service that publishes its own signals (request, heartbeat, liveness, readiness) and has fault controls.
+ */
+export interface DemoAppSettings {
+  /**
+   * Path of an optional YAML settings file with any of these options.
+   */
+  config?: string;
+  /**
+   * Minimum level of log lines written to stderr.
+   */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * json: one JSON object per line (for log collectors); pretty: coloured for humans; auto: pretty on a terminal, json otherwise.
+   */
+  logFormat: 'auto' | 'json' | 'pretty';
+  /**
+   * URL of the MQTT broker: mqtt://, mqtts://, ws:// or wss://.
+   */
+  broker: string;
+  /**
+   * MQTT username.
+   */
+  username?: string;
+  /**
+   * MQTT password (or a Kubernetes ServiceAccount token). Prefer passwordFile: flags show up in process lists.
+   */
+  password?: string;
+  /**
+   * Read the MQTT password from this file (e.g. a mounted Secret or a projected ServiceAccount token); re-read on every reconnect.
+   */
+  passwordFile?: string;
+  /**
+   * Cluster name: the second segment of every topic (kubeblink/<cluster>/...).
+   */
+  cluster: string;
+  /**
+   * Instance id, also the MQTT client id; defaults to <service>-<hostname>.
+   */
+  instance?: string;
+  /**
+   * Address the /healthz, /readyz and /metrics HTTP server listens on.
+   */
+  httpHost: string;
+  /**
+   * Port of the app: GET / (one request signal each), /healthz (liveness), /readyz (readiness), /version, /metrics, and the POST /fault/* controls.
+   */
+  httpPort: number;
+  /**
+   * This pod's name (downward API metadata.name).
+   */
+  pod: string;
+  /**
+   * This pod's namespace (downward API metadata.namespace).
+   */
+  namespace: string;
+  /**
+   * The node this pod runs on (downward API spec.nodeName).
+   */
+  node: string;
+  /**
+   * The version the app reports (in its response, /version and heartbeats): shows a rolling update.
+   */
+  appVersion: string;
+  /**
+   * Seconds between heartbeat signals.
+   */
+  heartbeatSeconds: number;
+  /**
+   * Milliseconds of CPU burnt per request to / (the autoscaling demo); POST /fault/burn?ms=N changes it.
+   */
+  burnMs: number;
+  /**
+   * Readiness fails until this many seconds after start (a slow starter).
+   */
+  readyAfterSeconds: number;
+  /**
+   * Exit with exitCode this many seconds after start (a crashing app: restarts, then CrashLoopBackOff).
+   */
+  exitAfterSeconds?: number;
+  /**
+   * Exit code used by exitAfterSeconds.
+   */
+  exitCode: number;
 }

@@ -10,7 +10,8 @@ export interface CommandSpec<N extends ConfigSchemaName = ConfigSchemaName> {
   settings?: N;
   /** Extra sub-commands or arguments (e.g. `broker hash-password`). */
   configure?: (cmd: Command) => void;
-  run: (settings: SchemaTypes[N], args: string[]) => Promise<void>;
+  // Method syntax (bivariant) so that specs of different settings fit in one registry list.
+  run(settings: SchemaTypes[N], args: string[]): Promise<void>;
 }
 
 export function defineCommand<N extends ConfigSchemaName>(spec: CommandSpec<N>): CommandSpec<N> {

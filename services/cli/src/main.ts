@@ -4,7 +4,7 @@ import { commands } from './commands.ts';
 
 const major = Number(process.versions.node.split('.')[0]);
 
-export function buildProgram(specs: CommandSpec<never>[] = commands): Command {
+export function buildProgram(specs: CommandSpec[] = commands): Command {
   const program = new Command('kubeblink')
     .description('Make a Kubernetes cluster visible: cluster events over MQTT, animated on Raspberry Pi LEDs.')
     .version(VERSION)
@@ -17,7 +17,7 @@ export function buildProgram(specs: CommandSpec<never>[] = commands): Command {
   return program;
 }
 
-function addCommand(program: Command, spec: CommandSpec<never>): void {
+function addCommand(program: Command, spec: CommandSpec): void {
   const cmd = program.command(spec.name).description(spec.summary);
   if (spec.settings) {
     for (const o of optionSpecs(spec.settings)) {

@@ -1,0 +1,2 @@
+export { demoAppCommand } from './command.ts';
+export { createDemoApp } from './main.ts';
