@@ -88,7 +88,8 @@ export class DemoApp {
         return;
       }
       case 'GET /version':
-        return reply(res, 200, { version, ...identity });
+        reply(res, 200, { version, ...identity });
+        return;
       case 'GET /metrics':
         this.opts.registry.metrics().then((body) => {
           res.writeHead(200, { 'content-type': this.opts.registry.contentType }).end(body);
@@ -96,18 +97,22 @@ export class DemoApp {
         return;
       case 'POST /fault/readiness':
         faults.readinessFails = parseBool(url.searchParams.get('fail'), !faults.readinessFails);
-        return reply(res, 200, { readinessFails: faults.readinessFails });
+        reply(res, 200, { readinessFails: faults.readinessFails });
+        return;
       case 'POST /fault/liveness':
         faults.livenessFails = parseBool(url.searchParams.get('fail'), !faults.livenessFails);
-        return reply(res, 200, { livenessFails: faults.livenessFails });
+        reply(res, 200, { livenessFails: faults.livenessFails });
+        return;
       case 'POST /fault/burn':
         faults.burnMs = parseIntIn(url.searchParams.get('ms'), 'ms', 0, 10_000);
-        return reply(res, 200, { burnMs: faults.burnMs });
+        reply(res, 200, { burnMs: faults.burnMs });
+        return;
       case 'POST /fault/exit': {
         const code = parseIntIn(url.searchParams.get('code') ?? '1', 'code', 0, 255);
         this.opts.log.warn({ code }, 'exiting on request');
         res.on('finish', () => this.opts.exit(code));
-        return reply(res, 202, { exiting: code });
+        reply(res, 202, { exiting: code });
+        return;
       }
       default:
         reply(res, 404, { error: `no route ${route}` });
