@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `node services/sim/src/cli.ts up [--nodes N] [--state-dir DIR] | down | status | heartbeat NODE on|off`
-// The kubeblink CLI wires the same functions as `kubeblink sim ...`.
+// The kubeblink CLI can call simCli(argv) for `kubeblink sim ...`; stdout carries only the
+// KUBECONFIG=<path> line, so `export $(node services/sim/src/cli.ts up)` works.
 import { parseArgs } from 'node:util';
 import { SimAlreadyRunning, setNodeHeartbeat, simClient, simDown, simStatus, simUp } from './index.ts';
 
@@ -9,7 +10,8 @@ const usage = `usage: sim up [--nodes N] [--state-dir DIR]   start the simulated
        sim status [--state-dir DIR]             show whether it runs
        sim heartbeat NODE on|off                restart/stop one node's heartbeat`;
 
-async function main(argv: string[]): Promise<number> {
+/** Runs one sim command; resolves to the exit code. Errors are thrown (see the bottom). */
+export async function simCli(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -64,10 +66,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err instanceof SimAlreadyRunning ? err.message : err instanceof Error ? `sim: ${err.message}` : err);
-    process.exit(1);
-  },
-);
+if (import.meta.main) {
+  simCli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err instanceof SimAlreadyRunning ? err.message : err instanceof Error ? `sim: ${err.message}` : err);
+      process.exit(1);
+    },
+  );
+}
