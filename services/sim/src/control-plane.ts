@@ -51,6 +51,9 @@ export function apiserverArgs(p: Ports, pki: Pki): string[] {
     `--etcd-servers=http://127.0.0.1:${p.etcdClient}`,
     '--bind-address=127.0.0.1',
     '--advertise-address=127.0.0.1',
+    // The `kubernetes` Service's endpoints would be 127.0.0.1, which validation rejects (loopback)
+    // every 10 s; no pod reaches the apiserver through that Service here, so leave them unmanaged.
+    '--endpoint-reconciler-type=none',
     `--secure-port=${p.apiserver}`,
     `--tls-cert-file=${c.apiserver?.crt}`,
     `--tls-private-key-file=${c.apiserver?.key}`,
