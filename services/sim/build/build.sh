@@ -134,14 +134,18 @@ have metrics-server || install_at "metrics-server $METRICS_SERVER_VERSION" \
   "sigs.k8s.io/metrics-server/cmd/metrics-server@$METRICS_SERVER_VERSION" \
   "-s -w -X k8s.io/client-go/pkg/version.gitVersion=$METRICS_SERVER_VERSION" metrics-server
 
-# KWOK's default stages of the same version, from its module (the sim adds its own selector terms).
-if [ ! -f "$bin/kwok-stages/pod-delete.yaml" ]; then
+# KWOK's default stages and resource metrics of the same version, from its module (the sim adds
+# its own selector terms).
+if [ ! -f "$bin/kwok-stages/usage-from-annotation.yaml" ]; then
   kwok_dir="$(cd "$cache" && GOFLAGS= go mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
   [ -d "$kwok_dir/kustomize/stage" ] || die "cannot find kwok's module source for its stages"
-  mkdir -p "$bin/kwok-stages.tmp"
+  rm -rf "$bin/kwok-stages.tmp" && mkdir -p "$bin/kwok-stages.tmp"
   for f in node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-with-lease \
            pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete; do
     cp "$kwok_dir/kustomize/stage/$f.yaml" "$bin/kwok-stages.tmp/"
+  done
+  for f in resource/metrics-resource usage/usage-from-annotation; do
+    cp "$kwok_dir/kustomize/metrics/$f.yaml" "$bin/kwok-stages.tmp/"
   done
   chmod -R u+w "$bin/kwok-stages.tmp" && mv "$bin/kwok-stages.tmp" "$bin/kwok-stages"
 fi

@@ -70,7 +70,9 @@ if (import.meta.main) {
   simCli(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {
-      console.error(err instanceof SimAlreadyRunning ? err.message : err instanceof Error ? `sim: ${err.message}` : err);
+      console.error(
+        err instanceof SimAlreadyRunning ? err.message : err instanceof Error ? `sim: ${err.message}` : err,
+      );
       process.exit(1);
     },
   );

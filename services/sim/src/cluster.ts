@@ -12,12 +12,14 @@ import {
   etcdArgs,
   kubeconfigPath,
   kwokArgs,
+  metricsServerArgs,
   type Ports,
   schedulerArgs,
   timingFor,
 } from './control-plane.ts';
 import { KubeClient, kubeconfigFor } from './kube.ts';
-import { kwokStages, nodeManifest, nodeSpecs } from './nodes.ts';
+import { registerMetricsServer } from './metrics-server.ts';
+import { kwokConfig, nodeManifest, nodeSpecs } from './nodes.ts';
 import { makePki, type Pki } from './pki.ts';
 import { freePort, isRunning, type ProcRecord, startDaemon, stopProc, waitFor } from './procs.ts';
 
@@ -138,6 +140,7 @@ export async function simUp(o: UpOptions = {}): Promise<SimState> {
     controllerManager: await freePort(),
     scheduler: await freePort(),
     kwok: await freePort(),
+    metricsServer: await freePort(),
   };
   const server = `https://127.0.0.1:${ports.apiserver}`;
   const timing = timingFor(workers + 1);
@@ -189,8 +192,8 @@ export async function simUp(o: UpOptions = {}): Promise<SimState> {
         mode: 0o600,
       });
     }
-    const stagesFile = join(stateDir, 'kwok-stages.yaml');
-    writeFileSync(stagesFile, kwokStages(join(binDir, 'kwok-stages')));
+    const kwokConfigFile = join(stateDir, 'kwok.yaml');
+    writeFileSync(kwokConfigFile, kwokConfig(join(binDir, 'kwok-stages')));
 
     log('starting kube-controller-manager, kube-scheduler and kwok');
     const kcm = start(
@@ -199,7 +202,7 @@ export async function simUp(o: UpOptions = {}): Promise<SimState> {
     );
     const sched = start('kube-scheduler', schedulerArgs(ports, kubeconfigPath(stateDir, 'scheduler')));
     // KWOK_WORKDIR keeps kwok from reading a user's ~/.kwok/kwok.yaml.
-    const kwok = start('kwok', kwokArgs(ports, state.kubeconfig, stagesFile, timing), {
+    const kwok = start('kwok', kwokArgs(ports, pki, state.kubeconfig, kwokConfigFile, timing), {
       ...process.env,
       KWOK_WORKDIR: join(stateDir, 'kwok'),
     });
@@ -222,8 +225,8 @@ export async function simUp(o: UpOptions = {}): Promise<SimState> {
     const specs = nodeSpecs(workers);
     log(`creating ${specs.length} KWOK nodes`);
     const version = (await k.must('GET', '/version')).json().gitVersion as string;
-    await mapLimit(specs, 16, async (n, i) => {
-      await k.must('POST', '/api/v1/nodes', nodeManifest(n, i, version), {}, [409]);
+    await mapLimit(specs, 16, async (n) => {
+      await k.must('POST', '/api/v1/nodes', nodeManifest(n, version, ports.kwok), {}, [409]);
     });
     await waitFor(`${specs.length} nodes Ready`, async () => (await readyNodes(k)) >= specs.length, {
       timeoutMs: 60_000 + specs.length * 100,
@@ -239,6 +242,13 @@ export async function simUp(o: UpOptions = {}): Promise<SimState> {
         proc: kcm,
       },
     );
+    log(`starting metrics-server on 127.0.0.1:${ports.metricsServer}`);
+    const ms = start('metrics-server', metricsServerArgs(ports, pki, state.kubeconfig));
+    await registerMetricsServer(k, ports.metricsServer, pki.caCrt);
+    await waitFor('metrics-server /livez', () => httpOk(`https://127.0.0.1:${ports.metricsServer}/livez`), {
+      timeoutMs: 60_000,
+      proc: ms,
+    });
     log(
       `simulated cluster up in ${((Date.now() - t0) / 1000).toFixed(1)}s: ${specs.length} nodes, Kubernetes ${version}`,
     );
@@ -258,13 +268,10 @@ async function readyNodes(k: KubeClient): Promise<number> {
   return items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
 }
 
-async function mapLimit<T>(items: T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i] as T, i);
-    }
+    while (next < items.length) await fn(items[next++] as T);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
@@ -277,7 +284,7 @@ export async function simDown(o: SimOptions = {}): Promise<boolean> {
   if (!existsSync(join(stateDir, MARKER))) return false;
   const procs = readState(stateDir)?.procs ?? [];
   // Clients first, then the apiserver, then its store, so nothing logs errors about the others.
-  const order = ['kwok', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'];
+  const order = ['metrics-server', 'kwok', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'];
   const rank = (p: ProcRecord) => (order.includes(p.name) ? order.indexOf(p.name) : -1);
   const groups = new Map<number, ProcRecord[]>();
   for (const p of procs) groups.set(rank(p), [...(groups.get(rank(p)) ?? []), p]);

@@ -10,6 +10,7 @@ export interface Ports {
   controllerManager: number;
   scheduler: number;
   kwok: number;
+  metricsServer: number;
 }
 
 /** Node-failure timing. Small clusters (the demos) notice a dead node in seconds; large ones
@@ -60,6 +61,10 @@ export function apiserverArgs(p: Ports, pki: Pki): string[] {
     `--client-ca-file=${pki.caCrt}`,
     `--kubelet-client-certificate=${c['apiserver-kubelet-client']?.crt}`,
     `--kubelet-client-key=${c['apiserver-kubelet-client']?.key}`,
+    // Every node's "kubelet" is KWOK's server at the node's InternalIP (127.0.0.1), whose
+    // certificate the cluster CA signed: `kubectl logs/exec` go there, verified.
+    '--kubelet-preferred-address-types=InternalIP',
+    `--kubelet-certificate-authority=${pki.caCrt}`,
     '--authorization-mode=Node,RBAC',
     '--service-cluster-ip-range=10.96.0.0/16',
     `--service-account-key-file=${pki.saPub}`,
@@ -79,8 +84,8 @@ export function apiserverArgs(p: Ports, pki: Pki): string[] {
     '--requestheader-extra-headers-prefix=X-Remote-Extra-',
     `--proxy-client-cert-file=${c['front-proxy-client']?.crt}`,
     `--proxy-client-key-file=${c['front-proxy-client']?.key}`,
-    // There is no kube-proxy: reach extension apiservers at their endpoints, not the service IP.
-    '--enable-aggregator-routing=true',
+    // No --enable-aggregator-routing: endpoint routing rejects ExternalName Services, and with no
+    // kube-proxy an extension apiserver is registered through an ExternalName (see cluster.ts).
     // Room for 1,000 nodes and 10,000 pods on one machine.
     '--max-requests-inflight=1000',
     '--max-mutating-requests-inflight=500',
@@ -126,7 +131,7 @@ export function schedulerArgs(p: Ports, kubeconfig: string): string[] {
   return [...servingArgs(p.scheduler, kubeconfig), '--kube-api-qps=200', '--kube-api-burst=400'];
 }
 
-export function kwokArgs(p: Ports, kubeconfig: string, stagesFile: string, t: Timing): string[] {
+export function kwokArgs(p: Ports, pki: Pki, kubeconfig: string, stagesFile: string, t: Timing): string[] {
   return [
     `--kubeconfig=${kubeconfig}`,
     `--config=${stagesFile}`,
@@ -134,10 +139,37 @@ export function kwokArgs(p: Ports, kubeconfig: string, stagesFile: string, t: Ti
     `--node-lease-duration-seconds=${t.leaseSeconds}`,
     // Pod IPs for up to 65k pods (the default /24 runs out in scale tests).
     '--cidr=10.244.0.1/16',
-    // KWOK's HTTP server (healthz, and later kubelet-style metrics for metrics-server).
+    // KWOK's server: /healthz, and the kubelet endpoints of every node (same port, TLS and plain).
     `--server-address=127.0.0.1:${p.kwok}`,
+    '--node-ip=127.0.0.1',
+    `--node-port=${p.kwok}`,
+    `--tls-cert-file=${pki.certs.kwok?.crt}`,
+    `--tls-private-key-file=${pki.certs.kwok?.key}`,
     // KWOK logs every lease renewal and pod patch at INFO: useful with 3 nodes, a flood with 1,000.
     ...(t.leaseSeconds > 16 ? ['-v=WARN'] : []),
+  ];
+}
+
+export function metricsServerArgs(p: Ports, pki: Pki, kubeconfig: string): string[] {
+  return [
+    '--bind-address=127.0.0.1',
+    `--secure-port=${p.metricsServer}`,
+    `--tls-cert-file=${pki.certs['metrics-server']?.crt}`,
+    `--tls-private-key-file=${pki.certs['metrics-server']?.key}`,
+    // The admin identity: the system:metrics-server RBAC and delegated-auth bindings of a real
+    // install would be extra objects with nothing to show here.
+    `--kubeconfig=${kubeconfig}`,
+    `--authentication-kubeconfig=${kubeconfig}`,
+    `--authorization-kubeconfig=${kubeconfig}`,
+    // Scrape KWOK's per-node endpoint: InternalIP 127.0.0.1, the node's status port, the path from
+    // the node's metrics.k8s.io/resource-metrics-path annotation; its certificate is the CA's.
+    '--kubelet-preferred-address-types=InternalIP',
+    '--kubelet-use-node-status-port',
+    `--kubelet-certificate-authority=${pki.caCrt}`,
+    // The HPA demo: fresh usage every 10 s (metrics-server's minimum), which must exceed the
+    // scrape timeout.
+    '--metric-resolution=10s',
+    '--kubelet-request-timeout=5s',
   ];
 }
 

@@ -27,11 +27,10 @@ export function nodeSpecs(workers: number): NodeSpec[] {
 
 /** The Node object to create. Status is accepted on create (as a kubelet registers); KWOK's
  * node-initialize stage keeps what is set here (capacity, addresses, nodeInfo) and fills the rest. */
-export function nodeManifest(n: NodeSpec, index: number, kubeletVersion: string): object {
+export function nodeManifest(n: NodeSpec, kubeletVersion: string, kwokPort: number): object {
   const pi4 = n.model === 'raspberrypi4';
   // Pi 4 (4 GB) control plane, Pi 3 (1 GB) workers; both quad-core arm64.
   const capacity = { cpu: '4', memory: pi4 ? '4Gi' : '1Gi', pods: '110', 'ephemeral-storage': '32Gi' };
-  const ip = `10.10.${Math.floor((index + 1) / 250)}.${((index + 1) % 250) + 1}`;
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -47,16 +46,24 @@ export function nodeManifest(n: NodeSpec, index: number, kubeletVersion: string)
         type: 'kwok',
         ...(n.controlPlane ? { 'node-role.kubernetes.io/control-plane': '' } : {}),
       },
-      annotations: { [KWOK_ANNOTATION]: 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+      annotations: {
+        [KWOK_ANNOTATION]: 'fake',
+        'node.alpha.kubernetes.io/ttl': '0',
+        // KWOK serves each node's resource metrics under its own path on its one port.
+        'metrics.k8s.io/resource-metrics-path': `/metrics/nodes/${n.name}/metrics/resource`,
+      },
     },
     spec: n.controlPlane ? { taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] } : {},
     status: {
       capacity,
       allocatable: capacity,
+      // The node's "kubelet" really is at 127.0.0.1 (KWOK's server): the apiserver and
+      // metrics-server reach it there.
       addresses: [
-        { type: 'InternalIP', address: ip },
+        { type: 'InternalIP', address: '127.0.0.1' },
         { type: 'Hostname', address: n.name },
       ],
+      daemonEndpoints: { kubeletEndpoint: { Port: kwokPort } },
       nodeInfo: {
         architecture: 'arm64',
         operatingSystem: 'linux',
@@ -69,15 +76,19 @@ export function nodeManifest(n: NodeSpec, index: number, kubeletVersion: string)
   };
 }
 
-/** KWOK's own default stages for its pinned version (copied from its module into the cache by
- * build.sh): node initialize + heartbeat-with-lease, and the "fast" pod stages. Every pod stage
- * gets one more selector term so that pods labelled for the runner are never touched by KWOK
- * (jq-style key; DoesNotExist is true when the label is absent). */
-export function kwokStages(stageDir: string): string {
+/** KWOK's configuration: its own default stages for its pinned version (copied from its module
+ * into the cache by build.sh): node initialize + heartbeat-with-lease, and the "fast" pod stages.
+ * Every pod stage gets one more selector term so that pods labelled for the runner are never
+ * touched by KWOK (jq-style key; DoesNotExist is true when the label is absent). Plus KWOK's
+ * kubelet-style resource metrics, with each pod's usage taken from its annotations
+ * kwok.x-k8s.io/usage-cpu and kwok.x-k8s.io/usage-memory (default 1m / 1Mi): the pod runner
+ * writes the measured CPU there, metrics-server scrapes it, the HPA reacts. */
+export function kwokConfig(stageDir: string): string {
   const runnerTerm = `    - key: '.metadata.labels["${RUNNER_LABEL}"]'\n      operator: 'DoesNotExist'\n`;
   const anchor = '  selector:\n    matchExpressions:\n';
   const docs: string[] = [];
-  for (const f of ['node-initialize', 'node-heartbeat-with-lease', 'pod-ready', 'pod-complete', 'pod-delete']) {
+  const files = ['node-initialize', 'node-heartbeat-with-lease', 'pod-ready', 'pod-complete', 'pod-delete'];
+  for (const f of [...files, 'metrics-resource', 'usage-from-annotation']) {
     let y = readFileSync(join(stageDir, `${f}.yaml`), 'utf8');
     if (f.startsWith('pod-')) {
       if (y.split(anchor).length !== 2) throw new Error(`${f}.yaml: unexpected layout (no single '${anchor.trim()}')`);

@@ -14,8 +14,8 @@ export interface Pki {
   frontProxyCaCrt: string;
   saKey: string;
   saPub: string;
-  /** name -> {crt, key}: apiserver (serving), admin, controller-manager, scheduler, kwok,
-   * front-proxy-client, apiserver-kubelet-client */
+  /** name -> {crt, key}: apiserver, kwok, metrics-server (serving); admin, controller-manager,
+   * scheduler, front-proxy-client, apiserver-kubelet-client (clients) */
   certs: Record<string, { crt: string; key: string }>;
 }
 
@@ -173,6 +173,14 @@ export function makePki(dir: string): Pki {
       org: 'system:masters',
     }),
     'front-proxy-client': makeLeaf(dir, 'front-proxy-client', fp, { cn: 'front-proxy-client' }),
+    // KWOK's server plays every node's kubelet endpoint at 127.0.0.1 (metrics, logs, exec).
+    kwok: makeLeaf(dir, 'kwok', ca, { cn: 'kwok', sans: ['IP:127.0.0.1', 'DNS:localhost'] }),
+    // The aggregator dials metrics-server through an ExternalName Service and checks the
+    // certificate against the Service's DNS name.
+    'metrics-server': makeLeaf(dir, 'metrics-server', ca, {
+      cn: 'metrics-server',
+      sans: ['DNS:metrics-server.kube-system.svc', 'DNS:localhost', 'IP:127.0.0.1'],
+    }),
   };
   const saKey = join(dir, 'sa.key');
   const saPub = join(dir, 'sa.pub');

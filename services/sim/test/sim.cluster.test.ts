@@ -122,6 +122,35 @@ describe('simulated cluster', () => {
     for (const row of table.rows) assert.equal(row.cells[col], 'Running');
   });
 
+  test('metrics-server reports the CPU usage written into a pod annotation (the runner reports real usage this way)', async () => {
+    const [pod] = await pods('app=plain');
+    const name = pod.metadata.name as string;
+    await kube.must(
+      'PATCH',
+      `/api/v1/namespaces/default/pods/${name}`,
+      { metadata: { annotations: { 'kwok.x-k8s.io/usage-cpu': '250m' } } },
+      {
+        'Content-Type': 'application/merge-patch+json',
+      },
+    );
+    const millicores = (q: string) =>
+      q.endsWith('n') ? Number(q.slice(0, -1)) / 1e6 : q.endsWith('m') ? Number(q.slice(0, -1)) : Number(q) * 1000;
+    // metrics-server derives usage from two scrapes of KWOK's cumulative counter (10 s apart).
+    const cpu = await until('pod metrics with ~250m CPU', async () => {
+      const r = await kube.request('GET', `/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/${name}`);
+      if (r.status !== 200) return undefined;
+      const m = millicores(r.json().containers[0].usage.cpu as string);
+      return m > 200 && m < 300 ? m : undefined;
+    });
+    assert.ok(cpu > 200 && cpu < 300);
+    // A node's metrics are its pods' (KWOK has none for a node without pods, like pi4-master).
+    const nodes = (await kube.must('GET', '/apis/metrics.k8s.io/v1beta1/nodes')).json().items;
+    assert.ok(
+      nodes.some((n: Obj) => n.metadata.name === pod.spec.nodeName),
+      "the pod's node has metrics",
+    );
+  });
+
   test('KWOK leaves pods labelled for the pod runner alone', async () => {
     const pod = (name: string, labels: Record<string, string>) => ({
       apiVersion: 'v1',
