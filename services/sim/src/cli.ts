@@ -5,7 +5,9 @@
 import { parseArgs } from 'node:util';
 import { SimAlreadyRunning, setNodeHeartbeat, simClient, simDown, simStatus, simUp } from './index.ts';
 
-const usage = `usage: sim up [--nodes N] [--state-dir DIR]   start the simulated cluster (N workers, default 2)
+const usage = `usage: sim up [--nodes N] [--[no-]metrics] [--state-dir DIR]
+                                                start the simulated cluster (N workers, default 2;
+                                                metrics-server by default up to 50 nodes)
        sim down [--state-dir DIR]               stop it and remove its state
        sim status [--state-dir DIR]             show whether it runs
        sim heartbeat NODE on|off                restart/stop one node's heartbeat`;
@@ -15,7 +17,13 @@ export async function simCli(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { nodes: { type: 'string' }, 'state-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    allowNegative: true,
+    options: {
+      nodes: { type: 'string' },
+      metrics: { type: 'boolean' },
+      'state-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const stateDir = values['state-dir'];
   const [cmd, ...rest] = positionals;
@@ -28,7 +36,7 @@ export async function simCli(argv: string[]): Promise<number> {
       const nodes = values.nodes === undefined ? undefined : Number(values.nodes);
       if (nodes !== undefined && (!Number.isInteger(nodes) || nodes < 0))
         throw new Error(`--nodes wants a whole number, got ${values.nodes}`);
-      const s = await simUp({ nodes, stateDir });
+      const s = await simUp({ nodes, stateDir, metrics: values.metrics });
       console.log(`KUBECONFIG=${s.kubeconfig}`);
       console.error(`try: KUBECONFIG=${s.kubeconfig} ${s.kubectl} get nodes`);
       return 0;

@@ -83,12 +83,12 @@ export function nodeManifest(n: NodeSpec, kubeletVersion: string, kwokPort: numb
  * kubelet-style resource metrics, with each pod's usage taken from its annotations
  * kwok.x-k8s.io/usage-cpu and kwok.x-k8s.io/usage-memory (default 1m / 1Mi): the pod runner
  * writes the measured CPU there, metrics-server scrapes it, the HPA reacts. */
-export function kwokConfig(stageDir: string): string {
+export function kwokConfig(stageDir: string, metrics: boolean): string {
   const runnerTerm = `    - key: '.metadata.labels["${RUNNER_LABEL}"]'\n      operator: 'DoesNotExist'\n`;
   const anchor = '  selector:\n    matchExpressions:\n';
   const docs: string[] = [];
   const files = ['node-initialize', 'node-heartbeat-with-lease', 'pod-ready', 'pod-complete', 'pod-delete'];
-  for (const f of [...files, 'metrics-resource', 'usage-from-annotation']) {
+  for (const f of metrics ? [...files, 'metrics-resource', 'usage-from-annotation'] : files) {
     let y = readFileSync(join(stageDir, `${f}.yaml`), 'utf8');
     if (f.startsWith('pod-')) {
       if (y.split(anchor).length !== 2) throw new Error(`${f}.yaml: unexpected layout (no single '${anchor.trim()}')`);
