@@ -261,7 +261,10 @@ export async function simUp(o: UpOptions = {}): Promise<SimState> {
     );
     return state;
   } catch (err) {
-    log(`sim up failed; logs are in ${logDir} (run \`kubeblink sim down\` to clean up)`);
+    // Stop what was started, but keep the state dir for its logs; the next `up` (or `down`)
+    // removes it.
+    await stopAll(state.procs, () => {});
+    log(`sim up failed; the processes it started are stopped, their logs are in ${logDir}`);
     throw err;
   } finally {
     kube?.close();
@@ -289,8 +292,15 @@ export async function simDown(o: SimOptions = {}): Promise<boolean> {
   const log = o.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const stateDir = o.stateDir ?? defaultStateDir();
   if (!existsSync(join(stateDir, MARKER))) return false;
-  const procs = readState(stateDir)?.procs ?? [];
-  // Clients first, then the apiserver, then its store, so nothing logs errors about the others.
+  await stopAll(readState(stateDir)?.procs ?? [], log);
+  rmSync(stateDir, { recursive: true, force: true });
+  log(`simulated cluster stopped; removed ${stateDir}`);
+  return true;
+}
+
+/** Stops processes clients first, then the apiserver, then its store, so none logs errors about
+ * the others going away. */
+async function stopAll(procs: ProcRecord[], log: Log): Promise<void> {
   const order = ['metrics-server', 'kwok', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'];
   const rank = (p: ProcRecord) => (order.includes(p.name) ? order.indexOf(p.name) : -1);
   const groups = new Map<number, ProcRecord[]>();
@@ -303,7 +313,4 @@ export async function simDown(o: SimOptions = {}): Promise<boolean> {
       }),
     );
   }
-  rmSync(stateDir, { recursive: true, force: true });
-  log(`simulated cluster stopped; removed ${stateDir}`);
-  return true;
 }
