@@ -21,7 +21,7 @@ import { KubeClient, kubeconfigFor } from './kube.ts';
 import { registerMetricsServer } from './metrics-server.ts';
 import { kwokConfig, nodeManifest, nodeSpecs } from './nodes.ts';
 import { makePki, type Pki } from './pki.ts';
-import { freePort, isRunning, type ProcRecord, startDaemon, stopProc, waitFor } from './procs.ts';
+import { freePort, isRunning, type ProcRecord, startDaemon, stopAll, waitFor } from './procs.ts';
 
 const MARKER = '.kubeblink-sim'; // only a directory holding this is ever removed by `down`
 
@@ -296,21 +296,4 @@ export async function simDown(o: SimOptions = {}): Promise<boolean> {
   rmSync(stateDir, { recursive: true, force: true });
   log(`simulated cluster stopped; removed ${stateDir}`);
   return true;
-}
-
-/** Stops processes clients first, then the apiserver, then its store, so none logs errors about
- * the others going away. */
-async function stopAll(procs: ProcRecord[], log: Log): Promise<void> {
-  const order = ['metrics-server', 'kwok', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'];
-  const rank = (p: ProcRecord) => (order.includes(p.name) ? order.indexOf(p.name) : -1);
-  const groups = new Map<number, ProcRecord[]>();
-  for (const p of procs) groups.set(rank(p), [...(groups.get(rank(p)) ?? []), p]);
-  for (const r of [...groups.keys()].sort((a, b) => a - b)) {
-    await Promise.all(
-      (groups.get(r) ?? []).map(async (p) => {
-        if (isRunning(p)) log(`stopping ${p.name} (pid ${p.pid})`);
-        await stopProc(p);
-      }),
-    );
-  }
 }

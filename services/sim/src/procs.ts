@@ -117,3 +117,20 @@ export function tail(file: string, lines = 20): string {
     return '(no log)';
   }
 }
+
+/** Stops processes clients first, then the apiserver, then its store, so none logs errors about
+ * the others going away. */
+export async function stopAll(procs: ProcRecord[], log: (line: string) => void): Promise<void> {
+  const order = ['metrics-server', 'kwok', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'];
+  const rank = (p: ProcRecord) => (order.includes(p.name) ? order.indexOf(p.name) : -1);
+  const groups = new Map<number, ProcRecord[]>();
+  for (const p of procs) groups.set(rank(p), [...(groups.get(rank(p)) ?? []), p]);
+  for (const r of [...groups.keys()].sort((a, b) => a - b)) {
+    await Promise.all(
+      (groups.get(r) ?? []).map(async (p) => {
+        if (isRunning(p)) log(`stopping ${p.name} (pid ${p.pid})`);
+        await stopProc(p);
+      }),
+    );
+  }
+}
