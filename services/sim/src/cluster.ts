@@ -236,7 +236,7 @@ export async function simUp(o: UpOptions = {}): Promise<SimState> {
     await waitFor(`${specs.length} nodes Ready`, async () => (await readyNodes(k)) >= specs.length, {
       timeoutMs: 60_000 + specs.length * 100,
       proc: kwok,
-      intervalMs: 500,
+      intervalMs: specs.length > 50 ? 2000 : 500, // a 1,000-node list is megabytes
     });
     // Pods need their namespace's default ServiceAccount, which the controller-manager creates.
     await waitFor(
