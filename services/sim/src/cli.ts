@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// `node services/sim/src/cli.ts up [--nodes N] [--state-dir DIR] | down | status | heartbeat NODE on|off`
+// The kubeblink CLI can call simCli(argv) for `kubeblink sim ...`; stdout carries only the
+// KUBECONFIG=<path> line, so `export $(node services/sim/src/cli.ts up)` works.
+import { parseArgs } from 'node:util';
+import { SimAlreadyRunning, setNodeHeartbeat, simClient, simDown, simStatus, simUp } from './index.ts';
+
+const usage = `usage: sim up [--nodes N] [--[no-]metrics] [--state-dir DIR]
+                                                start the simulated cluster (N workers, default 2;
+                                                metrics-server by default up to 50 nodes)
+       sim down [--state-dir DIR]               stop it and remove its state
+       sim status [--state-dir DIR]             show whether it runs
+       sim heartbeat NODE on|off                restart/stop one node's heartbeat`;
+
+/** Runs one sim command; resolves to the exit code. Errors are thrown (see the bottom). */
+export async function simCli(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    allowNegative: true,
+    options: {
+      nodes: { type: 'string' },
+      metrics: { type: 'boolean' },
+      'state-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const stateDir = values['state-dir'];
+  const [cmd, ...rest] = positionals;
+  if (values.help || !cmd) {
+    console.log(usage);
+    return values.help ? 0 : 2;
+  }
+  switch (cmd) {
+    case 'up': {
+      const nodes = values.nodes === undefined ? undefined : Number(values.nodes);
+      if (nodes !== undefined && (!Number.isInteger(nodes) || nodes < 0))
+        throw new Error(`--nodes wants a whole number, got ${values.nodes}`);
+      const s = await simUp({ nodes, stateDir, metrics: values.metrics });
+      console.log(`KUBECONFIG=${s.kubeconfig}`);
+      console.error(`try: KUBECONFIG=${s.kubeconfig} ${s.kubectl} get nodes`);
+      return 0;
+    }
+    case 'down':
+      if (!(await simDown({ stateDir }))) console.error('no simulated cluster to stop');
+      return 0;
+    case 'status': {
+      const st = simStatus({ stateDir });
+      console.log(st.running ? `running: KUBECONFIG=${st.state?.kubeconfig}` : 'not running');
+      for (const p of st.procs)
+        console.log(
+          `  ${p.name.padEnd(24)} pid ${String(p.pid).padEnd(8)} ${p.running ? 'running' : 'stopped'}  ${p.log}`,
+        );
+      return st.running ? 0 : 1;
+    }
+    case 'heartbeat': {
+      const [node, onoff] = rest;
+      if (!node || (onoff !== 'on' && onoff !== 'off')) {
+        console.error(usage);
+        return 2;
+      }
+      const kube = simClient({ stateDir });
+      try {
+        await setNodeHeartbeat(kube, node, onoff === 'on');
+      } finally {
+        kube.close();
+      }
+      console.error(`heartbeat of ${node} ${onoff === 'on' ? 'restarted' : 'stopped'}`);
+      return 0;
+    }
+    default:
+      console.error(usage);
+      return 2;
+  }
+}
+
+if (import.meta.main) {
+  simCli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(
+        err instanceof SimAlreadyRunning ? err.message : err instanceof Error ? `sim: ${err.message}` : err,
+      );
+      process.exit(1);
+    },
+  );
+}

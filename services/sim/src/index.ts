@@ -1,0 +1,21 @@
+// @kubeblink/sim: a simulated Kubernetes cluster on one machine (see ../README.md).
+export { binariesReady, binDir, buildScript, ensureBinaries } from './build.ts';
+export {
+  defaultStateDir,
+  SimAlreadyRunning,
+  type SimState,
+  type Status,
+  simClient,
+  simDown,
+  simStatus,
+  simUp,
+  type UpOptions,
+} from './cluster.ts';
+export { KubeClient } from './kube.ts';
+export {
+  HEARTBEAT_STOPPED_HOLDER,
+  KWOK_ANNOTATION,
+  nodeHeartbeatStopped,
+  RUNNER_LABEL,
+  setNodeHeartbeat,
+} from './nodes.ts';
