@@ -74,6 +74,11 @@ export class Broker implements Component {
     return this.listeners?.wsPort ?? 0;
   }
 
+  /** Whether a client with this id is connected (tests, diagnostics). */
+  hasClient(id: string): boolean {
+    return this.clients.has(id);
+  }
+
   /** Ready while listening and not shutting down. */
   get ready(): boolean {
     return !!this.listeners && !this.stopping && this.aedes?.closed === false;
@@ -178,11 +183,14 @@ export class Broker implements Component {
       this.metrics.clients.set(this.clients.size);
     });
     const onError = (client: Client | null, err: Error) => {
-      // Denials are counted by the hooks already.
+      // Denials are counted by the hooks, oversized packets by the listeners.
       if (err instanceof DenialError) return;
-      const reason = err.message.startsWith(PACKET_TOO_LARGE)
-        ? 'too_large'
-        : err.message === 'drain timeout'
+      if (err.message.startsWith(PACKET_TOO_LARGE)) {
+        this.log.warn({ clientId: client?.id, err: err.message }, 'refused an oversized packet');
+        return;
+      }
+      const reason =
+        err.message === 'drain timeout'
           ? 'drain_timeout'
           : err.message === 'keep alive timeout'
             ? 'keepalive'

@@ -40,7 +40,7 @@ interface ParserInternals {
  * buffered. mqtt-packet has no option for this; its parser's length step is wrapped instead
  * (checked at start-up, and by broker/test/limits.int.test.ts, should Aedes or mqtt-packet change).
  */
-export function capPacketSize(client: Client, max: number): void {
+export function capPacketSize(client: Client, max: number, onTooLarge: () => void = () => {}): void {
   const parser = (client as unknown as { _parser?: ParserInternals })._parser;
   if (!parser || typeof parser._parseLength !== 'function' || typeof parser._emitError !== 'function') {
     throw new Error('aedes/mqtt-packet internals changed: cannot cap the packet size');
@@ -49,6 +49,7 @@ export function capPacketSize(client: Client, max: number): void {
   parser._parseLength = function capped(this: ParserInternals) {
     const done = parseLength.call(this);
     if (done && this.packet.length > max) {
+      onTooLarge();
       this._emitError(new Error(`${PACKET_TOO_LARGE}: ${this.packet.length} bytes, limit ${max}`));
       return false;
     }
@@ -76,13 +77,21 @@ export class Listeners {
     return (this.http?.address() as AddressInfo | null)?.port ?? 0;
   }
 
-  private accept(stream: Duplex, transport: string, req?: IncomingMessage): void {
+  /** Hands a connection to Aedes; returns the callback that counts it as too large (once). */
+  private accept(stream: Duplex, transport: string, req?: IncomingMessage): () => void {
     const { opts } = this;
     this.sockets.add(stream);
     stream.once('close', () => this.sockets.delete(stream));
     opts.metrics.connections.inc({ transport });
+    let counted = false;
+    const tooLarge = () => {
+      if (counted) return;
+      counted = true;
+      opts.metrics.clientErrors.inc({ reason: 'too_large' });
+    };
     const client = opts.handle(stream, req);
-    capPacketSize(client, opts.maxPacket);
+    capPacketSize(client, opts.maxPacket, tooLarge);
+    return tooLarge;
   }
 
   async start(): Promise<void> {
@@ -104,10 +113,10 @@ export class Listeners {
       // Browsers offer the "mqtt" subprotocol (MQTT 3.1.1 section 6); ws accepts the first offered.
       this.wss = new WebSocketServer({ server: this.http, maxPayload: opts.maxPacket, perMessageDeflate: false });
       this.wss.on('connection', (ws, req) => {
+        const tooLarge = this.accept(createWebSocketStream(ws), tls ? 'wss' : 'ws', req);
         ws.on('error', (err: Error & { code?: string }) => {
-          if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') opts.metrics.clientErrors.inc({ reason: 'too_large' });
+          if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') tooLarge();
         });
-        this.accept(createWebSocketStream(ws), tls ? 'wss' : 'ws', req);
       });
       await listen(this.http, opts.wsPort, opts.host);
       opts.log.info({ url: `${tls ? 'wss' : 'ws'}://${opts.host}:${this.wsPort}` }, 'mqtt over websocket listener');
