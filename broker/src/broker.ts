@@ -182,7 +182,13 @@ export class Broker implements Component {
       if (this.clients.get(client.id) === client) this.clients.delete(client.id);
       this.metrics.clients.set(this.clients.size);
     });
+    // Aedes may report several errors for one dying connection (each pending write): count the first.
+    const errored = new WeakSet<Client>();
     const onError = (client: Client | null, err: Error) => {
+      if (client) {
+        if (errored.has(client)) return;
+        errored.add(client);
+      }
       // Denials are counted by the hooks, oversized packets by the listeners.
       if (err instanceof DenialError) return;
       if (err.message.startsWith(PACKET_TOO_LARGE)) {

@@ -1,0 +1,99 @@
+// Limits that keep one client from hurting the others: a frozen subscriber is dropped after the
+// drain timeout while the rest keep receiving, and a flooding publisher is slowed, then refused.
+import assert from 'node:assert/strict';
+import { connect as netConnect, type Socket } from 'node:net';
+import { describe, it } from 'node:test';
+import { until } from '@kubeblink/test/support/wait';
+import mqttPacket from 'mqtt-packet';
+import { startTestBroker } from '../src/testing.ts';
+import { client, subscribe } from './helpers.ts';
+
+const admin = { username: 'admin', password: 'admin-pw' };
+
+/** A raw MQTT 3.1.1 subscriber that, once subscribed, stops reading its socket (a Pi on dead Wi-Fi). */
+async function frozenSubscriber(port: number, filter: string): Promise<Socket> {
+  const socket = netConnect(port, '127.0.0.1');
+  const parser = mqttPacket.parser({ protocolVersion: 4 });
+  const suback = new Promise<void>((resolve) => parser.on('packet', (p) => p.cmd === 'suback' && resolve()));
+  socket.on('data', (d) => parser.parse(d));
+  socket.on('error', () => {});
+  const send = (packet: object) => socket.write(mqttPacket.generate(packet as mqttPacket.Packet));
+  send({
+    cmd: 'connect',
+    protocolId: 'MQTT',
+    protocolVersion: 4,
+    clean: true,
+    clientId: 'frozen',
+    keepalive: 0,
+    ...admin,
+    password: Buffer.from(admin.password),
+  });
+  send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: filter, qos: 0 }] });
+  await suback;
+  socket.removeAllListeners('data');
+  socket.pause();
+  return socket;
+}
+
+describe('limits', () => {
+  it('drops a frozen subscriber after the drain timeout; the others receive every message', async () => {
+    const b = await startTestBroker({
+      users: [{ ...admin, role: 'admin' }],
+      settings: { drainTimeout: 500, concurrency: 20, publishRate: 0 },
+    });
+    try {
+      const frozen = await frozenSubscriber(b.port, 'flood/#');
+      const fast = await client(b.url, admin);
+      await subscribe(fast, 'flood/#');
+      const publisher = await client(b.url, admin);
+      // 600 x 32 KiB: far more than loopback socket buffers hold, so writes to the frozen client block.
+      const total = 600;
+      const body = Buffer.alloc(32 * 1024, 'x');
+      for (let i = 0; i < total; i++) publisher.client.publish(`flood/${i}`, body);
+      await until(() => fast.received.length === total, `all ${total} messages at the fast subscriber`, 60_000);
+      assert.deepEqual(
+        fast.received.map((m) => m.topic),
+        Array.from({ length: total }, (_, i) => `flood/${i}`),
+      );
+      await until(() => !b.broker.hasClient('frozen'), 'the frozen subscriber to be dropped', 30_000);
+      assert.equal(await b.metric('kubeblink_broker_client_errors_total', { reason: 'drain_timeout' }), 1);
+      assert.equal(fast.closed(), false);
+      frozen.destroy();
+      await Promise.all([fast.end(), publisher.end()]);
+    } finally {
+      await b.stop();
+    }
+  });
+
+  it('slows a publisher above its rate, then refuses one that runs more than a second ahead', async () => {
+    const b = await startTestBroker({
+      users: [{ ...admin, role: 'admin' }],
+      settings: { publishRate: 20, publishBurst: 5 },
+    });
+    try {
+      const sub = await client(b.url, admin);
+      await subscribe(sub, 'rate/#');
+      const steady = await client(b.url, admin);
+      for (let i = 0; i < 15; i++) steady.client.publish(`rate/steady/${i}`, String(i));
+      await until(() => sub.received.length === 15, 'all 15 throttled messages');
+      assert.deepEqual(
+        sub.received.map((m) => m.payload),
+        Array.from({ length: 15 }, (_, i) => String(i)),
+      );
+      assert.equal(steady.closed(), false);
+      assert.ok((await b.metric('kubeblink_broker_publishes_throttled_total')) >= 10);
+      await steady.end();
+
+      const flood = await client(b.url, admin);
+      for (let i = 0; i < 200; i++) flood.client.publish(`rate/flood/${i}`, String(i));
+      await until(() => flood.closed(), 'the flooding publisher to be disconnected');
+      assert.equal(await b.metric('kubeblink_broker_denials_total', { action: 'publish', reason: 'rate_limited' }), 1);
+      const delivered = sub.received.filter((m) => m.topic.startsWith('rate/flood/')).length;
+      assert.ok(delivered >= 5 && delivered < 200, `delivered ${delivered} of the flood`);
+      assert.equal(sub.closed(), false);
+      await sub.end();
+    } finally {
+      await b.stop();
+    }
+  });
+});

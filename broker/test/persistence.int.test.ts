@@ -1,0 +1,128 @@
+// Retained states and QoS 1 sessions survive a restart on the same data directory, in process and
+// for the real `kubeblink broker` process stopped with SIGTERM (which must exit 0).
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { mosquittoPub, retainedMessages } from '@kubeblink/test/support/mosquitto';
+import { until } from '@kubeblink/test/support/wait';
+import { stringify } from 'yaml';
+import { hashPassword } from '../src/password.ts';
+import { startTestBroker } from '../src/testing.ts';
+import { client, example, subscribe } from './helpers.ts';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'kubeblink-data-'));
+  dirs.push(d);
+  return d;
+};
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const USERS = [
+  { username: 'watcher', password: 'watcher-pw', role: 'watcher' as const },
+  { username: 'admin', password: 'admin-pw', role: 'admin' as const },
+];
+const watcherArgs = ['-u', 'watcher', '-P', 'watcher-pw'];
+const adminArgs = ['-u', 'admin', '-P', 'admin-pw'];
+const nodeTopic = 'kubeblink/default/nodes/pi3-worker-1/state';
+const podTopic = 'kubeblink/default/nodes/pi3-worker-1/pods/demo/web-7d9c5b6f4-x2x9k/state';
+const nodeState = JSON.stringify(example('nodeState.ready'));
+const podState = JSON.stringify(example('podState.running'));
+
+describe('persistence', () => {
+  it('keeps retained states and a QoS 1 session across a restart on the same data directory', async () => {
+    const dataDir = tempDir();
+    let b = await startTestBroker({ users: USERS, settings: { dataDir } });
+    await mosquittoPub(b.port, nodeTopic, nodeState, { retain: true, qos: 1, extra: watcherArgs });
+    await mosquittoPub(b.port, podTopic, podState, { retain: true, qos: 1, extra: watcherArgs });
+    const session = { username: 'admin', password: 'admin-pw', clientId: 'dashboard-1', clean: false };
+    const first = await client(b.url, session);
+    await subscribe(first, 'kubeblink/default/nodes/+/events', 1);
+    await first.end();
+    const event = JSON.stringify(example('clusterEvent.pod-ready'));
+    await mosquittoPub(b.port, 'kubeblink/default/nodes/pi3-worker-1/events', event, { qos: 1, extra: watcherArgs });
+    await b.stop();
+
+    b = await startTestBroker({ users: USERS, settings: { dataDir } });
+    try {
+      const retained = await retainedMessages(b.port, 'kubeblink/#', adminArgs);
+      assert.deepEqual(
+        retained.sort((x, y) => x.topic.localeCompare(y.topic)),
+        [
+          { retained: true, topic: podTopic, payload: podState },
+          { retained: true, topic: nodeTopic, payload: nodeState },
+        ],
+      );
+      const again = await client(b.url, session);
+      assert.equal(again.sessionPresent, true);
+      await until(() => again.received.length === 1, 'the event queued while away');
+      assert.deepEqual(again.received[0], {
+        topic: 'kubeblink/default/nodes/pi3-worker-1/events',
+        payload: event,
+        retain: false,
+        qos: 1,
+      });
+      await again.end();
+    } finally {
+      await b.stop();
+    }
+  });
+
+  it('the kubeblink broker process exits 0 on SIGTERM and keeps its retained states for the next start', async () => {
+    const dataDir = tempDir();
+    const users = join(tempDir(), 'users.yaml');
+    const entries = await Promise.all(
+      USERS.map(async ({ password, ...u }) => ({
+        ...u,
+        passwordHash: await hashPassword(password, { N: 1024, r: 8, p: 1 }),
+      })),
+    );
+    writeFileSync(users, stringify({ users: entries }));
+    const bin = join(import.meta.dirname, '..', '..', 'services', 'cli', 'bin', 'kubeblink.js');
+    const start = async () => {
+      const args = ['broker', '--host', '127.0.0.1', '--port', '0', '--ws-port', '0', '--http-port', '0'];
+      const child = spawn(
+        process.execPath,
+        [bin, ...args, '--users', users, '--data-dir', dataDir, '--log-format', 'json'],
+        {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
+      let port = 0;
+      let log = '';
+      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+        log += chunk;
+        const m = log.match(/"url":"mqtt:\/\/127\.0\.0\.1:(\d+)"/);
+        if (m) port = Number(m[1]);
+      });
+      await until(() => port, 'the broker process to listen', 30_000);
+      return { child, port, log: () => log };
+    };
+    const exited = (child: ChildProcess) =>
+      new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+    const one = await start();
+    await mosquittoPub(one.port, nodeTopic, nodeState, { retain: true, qos: 1, extra: watcherArgs });
+    const connected = await client(`mqtt://127.0.0.1:${one.port}`, { username: 'admin', password: 'admin-pw' });
+    const code = exited(one.child);
+    one.child.kill('SIGTERM');
+    assert.equal(await code, 0, one.log());
+    await until(() => connected.closed(), 'clients to be closed by the shutdown');
+
+    const two = await start();
+    try {
+      assert.deepEqual(await retainedMessages(two.port, 'kubeblink/#', adminArgs), [
+        { retained: true, topic: nodeTopic, payload: nodeState },
+      ]);
+    } finally {
+      const code2 = exited(two.child);
+      two.child.kill('SIGTERM');
+      assert.equal(await code2, 0);
+    }
+  });
+});
