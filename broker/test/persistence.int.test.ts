@@ -85,7 +85,19 @@ describe('persistence', () => {
     writeFileSync(users, stringify({ users: entries }));
     const bin = join(import.meta.dirname, '..', '..', 'services', 'cli', 'bin', 'kubeblink.js');
     const start = async () => {
-      const args = ['broker', '--host', '127.0.0.1', '--port', '0', '--ws-port', '0', '--http-port', '0'];
+      const args = [
+        'broker',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        '0',
+        '--ws-port',
+        '0',
+        '--http-host',
+        '127.0.0.1',
+        '--http-port',
+        '0',
+      ];
       const child = spawn(
         process.execPath,
         [bin, ...args, '--users', users, '--data-dir', dataDir, '--log-format', 'json'],
@@ -94,21 +106,31 @@ describe('persistence', () => {
         },
       );
       let port = 0;
+      let http = 0;
       let log = '';
       child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
         log += chunk;
-        const m = log.match(/"url":"mqtt:\/\/127\.0\.0\.1:(\d+)"/);
-        if (m) port = Number(m[1]);
+        port = Number(log.match(/"url":"mqtt:\/\/127\.0\.0\.1:(\d+)"/)?.[1] ?? 0);
+        http = Number(log.match(/"port":(\d+),"msg":"http: /)?.[1] ?? 0);
       });
-      await until(() => port, 'the broker process to listen', 30_000);
-      return { child, port, log: () => log };
+      await until(() => port && http, 'the broker process to listen', 30_000);
+      return { child, port, http, log: () => log };
     };
     const exited = (child: ChildProcess) =>
       new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
     const one = await start();
+    const get = async (path: string) => {
+      const res = await fetch(`http://127.0.0.1:${one.http}${path}`);
+      return { status: res.status, body: await res.text() };
+    };
+    assert.deepEqual(await get('/healthz'), { status: 200, body: 'ok\n' });
+    assert.deepEqual(await get('/readyz'), { status: 200, body: 'ok\n' });
     await mosquittoPub(one.port, nodeTopic, nodeState, { retain: true, qos: 1, extra: watcherArgs });
     const connected = await client(`mqtt://127.0.0.1:${one.port}`, { username: 'admin', password: 'admin-pw' });
+    const metrics = (await get('/metrics')).body;
+    assert.match(metrics, /kubeblink_broker_clients\{service="broker"\} 1/);
+    assert.match(metrics, /kubeblink_broker_messages_published_total\{kind="nodeState",service="broker"\} 1/);
     const code = exited(one.child);
     one.child.kill('SIGTERM');
     assert.equal(await code, 0, one.log());
