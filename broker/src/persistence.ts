@@ -3,7 +3,8 @@
 //   level:  LevelDB (classic-level) in --data-dir; one broker replica (a StatefulSet with a volume).
 //   redis:  aedes-persistence-redis plus mqemitter-redis: state AND message routing shared, so two
 //           or more replicas behind one Service act as one broker.
-// All three implement the async persistence interface Aedes 1.x requires (aedes-persistence 11).
+// All three implement the async persistence interface Aedes 1.x requires (aedes-persistence 11:
+// aedes-persistence-level 9.2, aedes-persistence-redis 12, mqemitter-redis 7).
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Logger } from '@kubeblink/core';
@@ -16,6 +17,8 @@ export interface PersistenceSettings {
   persistence?: PersistenceKind | undefined;
   dataDir?: string | undefined;
   redisUrl?: string | undefined;
+  /** Deliveries in flight (mqemitter-redis takes it directly; Aedes passes it to its default mq). */
+  concurrency?: number | undefined;
 }
 
 export interface Backend {
@@ -61,17 +64,19 @@ export async function createBackend(s: PersistenceSettings, log: Logger): Promis
     const { ClassicLevel } = await import('classic-level');
     const db = new ClassicLevel(dir);
     await db.open();
-    // The async class itself (the package's main export wraps it in the pre-1.x callback API).
-    const LevelPersistence = require('aedes-persistence-level/asyncPersistence.js');
+    // The packages' main exports wrap the async implementations in aedes-persistence's
+    // CallBackPersistence: promises when called without a callback (as Aedes 1.x does), and
+    // retained messages as a stream (redis' own class returns an async iterable Aedes 1.2 cannot pipe).
+    const levelPersistence = require('aedes-persistence-level');
     log.info({ dir }, 'persistence: level');
-    const persistence = new LevelPersistence(db);
+    const persistence = levelPersistence(db);
     return { kind, persistence, mq: undefined, close: () => persistence.destroy() };
   }
   const url = s.redisUrl as string;
-  const RedisPersistence = require('aedes-persistence-redis/asyncPersistence.js');
+  const redisPersistence = require('aedes-persistence-redis');
   const mqemitterRedis = require('mqemitter-redis');
-  const persistence = new RedisPersistence(redisOptions(url));
-  const mq = mqemitterRedis({ ...redisOptions(url) });
+  const persistence = redisPersistence(redisOptions(url));
+  const mq = mqemitterRedis({ ...redisOptions(url), concurrency: s.concurrency });
   log.info({ host: new URL(url).host }, 'persistence: redis (shared by every replica)');
   return {
     kind,
