@@ -85,6 +85,16 @@ export class Broker implements Component {
   }
 
   async start(): Promise<void> {
+    try {
+      await this.startParts();
+    } catch (err) {
+      // A port in use or a bad users file: release what did start (store, watcher, Aedes' timers).
+      await this.stop();
+      throw err;
+    }
+  }
+
+  private async startParts(): Promise<void> {
     const { settings: s, log } = this.opts;
     this.stopping = false;
     if (s.allowAnonymous) {

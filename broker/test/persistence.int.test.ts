@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -71,6 +72,21 @@ describe('persistence', () => {
     } finally {
       await b.stop();
     }
+  });
+
+  it('a failed start (port in use) releases the data directory for the next start', async () => {
+    const dataDir = tempDir();
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      await assert.rejects(startTestBroker({ users: USERS, settings: { dataDir, port } }), /EADDRINUSE/);
+    } finally {
+      busy.close();
+    }
+    // LevelDB locks its directory: this fails if the failed start left the store open.
+    const b = await startTestBroker({ users: USERS, settings: { dataDir } });
+    await b.stop();
   });
 
   it('the kubeblink broker process exits 0 on SIGTERM and keeps its retained states for the next start', async () => {
