@@ -28,6 +28,7 @@ export type ResolvedBrokerSettings = BrokerSettings &
       | 'maxInflight'
       | 'connectTimeout'
       | 'shutdownTimeout'
+      | 'heartbeatInterval'
       | 'usersPollInterval'
       | 'tokenAuth'
       | 'tokenAudience'
@@ -144,6 +145,7 @@ export class Broker implements Component {
       queueLimit: s.queueLimit,
       maxInflightInbound: s.maxInflight,
       connectTimeout: s.connectTimeout,
+      heartbeatInterval: s.heartbeatInterval,
       preConnect: hooks.preConnect,
       authenticate: hooks.authenticate,
       authorizePublish: hooks.authorizePublish,

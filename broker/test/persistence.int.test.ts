@@ -12,7 +12,7 @@ import { until } from '@kubeblink/test/support/wait';
 import { stringify } from 'yaml';
 import { hashPassword } from '../src/password.ts';
 import { startTestBroker } from '../src/testing.ts';
-import { client, example, subscribe } from './helpers.ts';
+import { client, example, serviceStatus, subscribe } from './helpers.ts';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -34,6 +34,34 @@ const nodeTopic = 'kubeblink/default/nodes/pi3-worker-1/state';
 const podTopic = 'kubeblink/default/nodes/pi3-worker-1/pods/demo/web-7d9c5b6f4-x2x9k/state';
 const nodeState = JSON.stringify(example('nodeState.ready'));
 const podState = JSON.stringify(example('podState.running'));
+
+/** The real `kubeblink broker` process on ephemeral loopback ports, with USERS and a data directory. */
+async function startProcess(dataDir: string) {
+  const users = join(tempDir(), 'users.yaml');
+  const entries = await Promise.all(
+    USERS.map(async ({ password, ...u }) => ({
+      ...u,
+      passwordHash: await hashPassword(password, { N: 1024, r: 8, p: 1 }),
+    })),
+  );
+  writeFileSync(users, stringify({ users: entries }));
+  const bin = join(import.meta.dirname, '..', '..', 'services', 'cli', 'bin', 'kubeblink.js');
+  const args = ['broker', '--host', '127.0.0.1', '--port', '0', '--ws-port', '0', '--http-host', '127.0.0.1'];
+  const child = spawn(process.execPath, [bin, ...args, '--http-port', '0', '--users', users, '--data-dir', dataDir], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, KUBEBLINK_LOG_FORMAT: 'json' },
+  });
+  let port = 0;
+  let http = 0;
+  let log = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    log += chunk;
+    port = Number(log.match(/"url":"mqtt:\/\/127\.0\.0\.1:(\d+)"/)?.[1] ?? 0);
+    http = Number(log.match(/"port":(\d+),"msg":"http: /)?.[1] ?? 0);
+  });
+  await until(() => port && http, 'the broker process to listen', 30_000);
+  return { child, port, http, log: () => log };
+}
 
 describe('persistence', () => {
   it('keeps retained states and a QoS 1 session across a restart on the same data directory', async () => {
@@ -89,49 +117,37 @@ describe('persistence', () => {
     await b.stop();
   });
 
+  it('publishes the persisted will of a client whose broker crashed, after the restart (no client left)', async () => {
+    const dataDir = tempDir();
+    const one = await startProcess(dataDir);
+    const status = serviceStatus('led-pi3-worker-1', 'offline');
+    await client(`mqtt://127.0.0.1:${one.port}`, {
+      username: 'admin',
+      password: 'admin-pw',
+      clientId: 'led-pi3-worker-1',
+      will: { topic: status.topic, payload: Buffer.from(status.payload), qos: 1, retain: true },
+    });
+    const gone = new Promise((r) => one.child.once('exit', r));
+    one.child.kill('SIGKILL'); // no graceful close: the will stays in the store
+    await gone;
+    const b = await startTestBroker({ users: USERS, settings: { dataDir, heartbeatInterval: 100 } });
+    try {
+      const sub = await client(b.url, { username: 'admin', password: 'admin-pw' });
+      await subscribe(sub, 'kubeblink/default/services/+/+/status', 1);
+      await until(() => sub.received.length === 1, 'the will of the crashed broker', 20_000);
+      assert.deepEqual(sub.received[0], { topic: status.topic, payload: status.payload, retain: false, qos: 1 });
+      assert.deepEqual(await retainedMessages(b.port, 'kubeblink/#', adminArgs), [
+        { retained: true, topic: status.topic, payload: status.payload },
+      ]);
+      await sub.end();
+    } finally {
+      await b.stop();
+    }
+  });
+
   it('the kubeblink broker process exits 0 on SIGTERM and keeps its retained states for the next start', async () => {
     const dataDir = tempDir();
-    const users = join(tempDir(), 'users.yaml');
-    const entries = await Promise.all(
-      USERS.map(async ({ password, ...u }) => ({
-        ...u,
-        passwordHash: await hashPassword(password, { N: 1024, r: 8, p: 1 }),
-      })),
-    );
-    writeFileSync(users, stringify({ users: entries }));
-    const bin = join(import.meta.dirname, '..', '..', 'services', 'cli', 'bin', 'kubeblink.js');
-    const start = async () => {
-      const args = [
-        'broker',
-        '--host',
-        '127.0.0.1',
-        '--port',
-        '0',
-        '--ws-port',
-        '0',
-        '--http-host',
-        '127.0.0.1',
-        '--http-port',
-        '0',
-      ];
-      const child = spawn(
-        process.execPath,
-        [bin, ...args, '--users', users, '--data-dir', dataDir, '--log-format', 'json'],
-        {
-          stdio: ['ignore', 'ignore', 'pipe'],
-        },
-      );
-      let port = 0;
-      let http = 0;
-      let log = '';
-      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-        log += chunk;
-        port = Number(log.match(/"url":"mqtt:\/\/127\.0\.0\.1:(\d+)"/)?.[1] ?? 0);
-        http = Number(log.match(/"port":(\d+),"msg":"http: /)?.[1] ?? 0);
-      });
-      await until(() => port && http, 'the broker process to listen', 30_000);
-      return { child, port, http, log: () => log };
-    };
+    const start = () => startProcess(dataDir);
     const exited = (child: ChildProcess) =>
       new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 

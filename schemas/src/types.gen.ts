@@ -840,6 +840,10 @@ export interface BrokerSettings {
    */
   connectTimeout?: number;
   /**
+   * Milliseconds between the broker's $SYS heartbeats. The persisted last wills of clients of a broker that stopped without closing them (a crash) are published after four intervals of a restarted broker.
+   */
+  heartbeatInterval?: number;
+  /**
    * On SIGTERM: milliseconds to let in-flight messages finish after the listeners stop accepting, before clients are closed.
    */
   shutdownTimeout?: number;
