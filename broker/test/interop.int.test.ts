@@ -43,6 +43,20 @@ describe('MQTT interoperability', () => {
     }
   });
 
+  it('delivers QoS 0, 1 and 2 between MQTT.js over TCP and MQTT.js over WebSocket', async () => {
+    const ws = await client(b.wsUrl, { username: 'admin', password: 'admin-pw' });
+    await subscribe(ws, 'interop/js/#', 2);
+    const tcp = await client(b.url, { username: 'admin', password: 'admin-pw' });
+    for (const qos of [0, 1, 2] as const) await tcp.client.publishAsync(`interop/js/${qos}`, `j${qos}`, { qos });
+    await until(() => ws.received.length === 3, 'three messages over WebSocket');
+    assert.deepEqual(ws.received, [
+      { topic: 'interop/js/0', payload: 'j0', retain: false, qos: 0 },
+      { topic: 'interop/js/1', payload: 'j1', retain: false, qos: 1 },
+      { topic: 'interop/js/2', payload: 'j2', retain: false, qos: 2 },
+    ]);
+    await Promise.all([ws.end(), tcp.end()]);
+  });
+
   it('keeps a retained state, delivers it with the retain flag, and deletes it with an empty payload', async () => {
     const topic = 'kubeblink/default/nodes/pi3-worker-1/state';
     const state = JSON.stringify(example('nodeState.ready'));
