@@ -242,7 +242,16 @@ export class Broker implements Component {
     listeners?.stopAccepting();
     if (aedes) {
       await this.idle(aedes, this.opts.settings.shutdownTimeout);
-      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      // Closing a client waits on its store operations: bounded, so SIGTERM never hangs.
+      let timer: NodeJS.Timeout | undefined;
+      const closed = await Promise.race([
+        new Promise<boolean>((resolve) => aedes.close(() => resolve(true))),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(resolve, 5000, false);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!closed) this.log.warn('clients did not close within 5 s; dropping their connections');
       // Closing clients publishes their wills: let those reach the store before it closes.
       await this.idle(aedes, 1000);
     }

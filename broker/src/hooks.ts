@@ -144,48 +144,53 @@ export function createHooks(opts: HooksOptions) {
       password: Buffer | undefined,
       done: (err: AuthenticateError | null, ok: boolean | null) => void,
     ) {
+      let answered = false;
+      const answer = (err: AuthenticateError | null, ok: boolean) => {
+        if (answered) return;
+        answered = true;
+        done(err, ok);
+      };
       const refuse = (reason: string, returnCode: number, detail: string, extra: Record<string, unknown> = {}) => {
         deny('connect', reason, { clientId: client.id, username, detail, ...extra });
         const err = new DenialError(reason, detail) as unknown as AuthenticateError;
         err.returnCode = returnCode as AuthenticateError['returnCode'];
-        done(err, false);
+        answer(err, false);
       };
-      auth.authenticate(client.id, username, password).then(
-        (result) => {
-          if (!result.ok) return refuse(result.reason, result.returnCode, result.detail);
-          const state: ClientState = {
-            principal: result.principal,
-            user: result.user,
-            entry: result.entry && JSON.stringify(result.entry),
-            will: wills.get(client),
-            acl: new Map(),
-            bucket: opts.publishRate > 0 ? new TokenBucket(opts.publishRate, opts.publishBurst, now()) : undefined,
-          };
-          // A client id in use by someone else: refuse rather than let a reader kick the watcher off
-          // (MQTT-3.1.4-2 takeover is kept for the same user, e.g. after a half-open connection).
-          const other = opts.connectedClient(client.id);
-          const otherState = other && other !== client ? states.get(other) : undefined;
-          if (otherState && otherState.user !== state.user) {
-            return refuse('client_id_taken', 2, `client id ${client.id} is connected as another user`);
+      const decide = (result: Awaited<ReturnType<Authenticator['authenticate']>>) => {
+        if (!result.ok) return refuse(result.reason, result.returnCode, result.detail);
+        const state: ClientState = {
+          principal: result.principal,
+          user: result.user,
+          entry: result.entry && JSON.stringify(result.entry),
+          will: wills.get(client),
+          acl: new Map(),
+          bucket: opts.publishRate > 0 ? new TokenBucket(opts.publishRate, opts.publishBurst, now()) : undefined,
+        };
+        // A client id in use by someone else: refuse rather than let a reader kick the watcher off
+        // (MQTT-3.1.4-2 takeover is kept for the same user, e.g. after a half-open connection).
+        const other = opts.connectedClient(client.id);
+        const otherState = other && other !== client ? states.get(other) : undefined;
+        if (otherState && otherState.user !== state.user) {
+          return refuse('client_id_taken', 2, `client id ${client.id} is connected as another user`);
+        }
+        // The will is published later, possibly by a restarted broker with no client at all:
+        // it is authorized now, at CONNECT, or the connection is refused.
+        if (state.will) {
+          const problem = checkPublish(state, state.will);
+          if ('reason' in problem) {
+            return refuse(`will_${problem.reason}`, 5, problem.detail, { topic: state.will.topic });
           }
-          // The will is published later, possibly by a restarted broker with no client at all:
-          // it is authorized now, at CONNECT, or the connection is refused.
-          if (state.will) {
-            const problem = checkPublish(state, state.will);
-            if ('reason' in problem) {
-              return refuse(`will_${problem.reason}`, 5, problem.detail, { topic: state.will.topic });
-            }
-          }
-          states.set(client, state);
-          metrics.authenticated.inc({ via: result.via, role: result.principal.role });
-          log.info(
-            { clientId: client.id, user: result.user, role: result.principal.role, via: result.via },
-            'connected',
-          );
-          done(null, true);
-        },
-        (err: Error) => refuse('error', 3, err.message),
-      );
+        }
+        states.set(client, state);
+        metrics.authenticated.inc({ via: result.via, role: result.principal.role });
+        log.info({ clientId: client.id, user: result.user, role: result.principal.role, via: result.via }, 'connected');
+        answer(null, true);
+      };
+      // Network input must never take the broker down: any surprise refuses this one connection.
+      auth
+        .authenticate(client.id, username, password)
+        .then(decide)
+        .catch((err: Error) => refuse('error', 3, err.message));
     },
 
     authorizePublish(client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void) {
@@ -194,7 +199,14 @@ export function createHooks(opts: HooksOptions) {
       if (!client) return done(null);
       const state = states.get(client);
       if (!state) return done(new DenialError('acl', 'unauthenticated client'));
-      const problem = checkPublish(state, packet);
+      let problem: Check;
+      try {
+        problem = checkPublish(state, packet);
+      } catch (err) {
+        // A bug, not the client's fault; still refuse rather than let the exception reach Aedes.
+        log.error({ err, clientId: client.id, topic: packet.topic }, 'publish check failed');
+        problem = { reason: 'invalid', detail: 'internal error while checking the message' };
+      }
       if ('reason' in problem) {
         deny('publish', problem.reason, {
           clientId: client.id,

@@ -153,7 +153,7 @@ describe('MQTT interoperability', () => {
     const ready = subscribed(b.broker.aedes!, 'interop/mosq/#');
     const first = new MosquittoSub(b.port, ['interop/mosq/#'], args);
     await ready;
-    first.stop();
+    await first.stop();
     await until(() => !b.broker.hasClient('mosq-persistent'), 'mosquitto_sub gone');
     await mosquittoPub(b.port, 'interop/mosq/1', 'away', { qos: 1, extra: admin });
     const second = new MosquittoSub(b.port, ['interop/mosq/#'], args);

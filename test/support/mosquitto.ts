@@ -55,8 +55,12 @@ export class MosquittoSub {
     }
   }
 
-  stop(): void {
+  /** Stops mosquitto_sub (it disconnects cleanly on SIGTERM); resolves once it has exited. */
+  stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.child.kill();
+    return exited;
   }
 }
 
