@@ -2,6 +2,7 @@
 // work does not share the event loop of an in-process broker. Raw MQTT 3.1.1 sockets (no client
 // library): the clients must be far cheaper than the broker, or the benchmark measures them.
 //   node load.ts '{"port":1883,"qos":1,"subscribers":100,"messages":2000,...}'
+// prints "ready" after connecting and warming up, waits for a line on stdin, then measures and
 // prints {"deliveries":..,"seconds":..,"complete":true}
 import { connect, type Socket } from 'node:net';
 import mqttPacket from 'mqtt-packet';
@@ -178,6 +179,9 @@ async function main(): Promise<void> {
     });
 
   await phase(opts.warmup);
+  // The coordinator samples the broker's CPU time between "ready" and our result: wait for its go.
+  console.log('ready');
+  await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
   const result = await phase(opts.messages);
   console.log(JSON.stringify(result));
   for (const c of [...subs, pub]) c.socket.destroy();
