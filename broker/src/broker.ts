@@ -105,6 +105,9 @@ export class Broker implements Component {
     } else if (s.allowAnonymousRead) {
       log.warn('--allow-anonymous-read: anonymous clients may subscribe to kubeblink topics (never publish)');
     }
+    if (!s.users && !s.allowAnonymous && !s.allowAnonymousRead && s.tokenAuth === 'off') {
+      log.warn('no --users file, no anonymous access and no token authentication: every client will be refused');
+    }
     const tokens = await this.tokenCache();
     const auth = new Authenticator({
       allowAnonymous: !!s.allowAnonymous,

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer, type IncomingMessage } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo, createServer as createNetServer, type Server, type Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { type Duplex, PassThrough } from 'node:stream';
 import { createServer as createTlsServer } from 'node:tls';
 import type { Logger } from '@kubeblink/core';
 import type { Client } from 'aedes';
@@ -96,6 +96,13 @@ export class Listeners {
 
   async start(): Promise<void> {
     const { opts } = this;
+    // Fail now, not at the first connection, if Aedes' internals no longer allow the size cap.
+    const probe = new PassThrough();
+    try {
+      capPacketSize(opts.handle(probe), opts.maxPacket);
+    } finally {
+      probe.destroy();
+    }
     const tls = opts.tls && { cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) };
     const onTcp = (socket: Socket) => this.accept(socket, tls ? 'mqtts' : 'mqtt');
     this.tcp = tls ? createTlsServer(tls, onTcp) : createNetServer(onTcp);
