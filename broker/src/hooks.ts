@@ -70,6 +70,9 @@ export interface HooksOptions {
 // A client that would wait longer than this for its rate limit is refused instead of delayed.
 const MAX_THROTTLE_MS = 1000;
 const ACL_CACHE_SIZE = 1024;
+// The watcher's start-up sync publishes every state at once (thousands in a big cluster), and an
+// admin is trusted: the rate limit is for the many app pods and readers.
+const UNLIMITED_ROLES: ReadonlySet<string> = new Set(['watcher', 'admin']);
 
 export function createHooks(opts: HooksOptions) {
   const { auth, metrics, maxPayload } = opts;
@@ -164,7 +167,10 @@ export function createHooks(opts: HooksOptions) {
           entry: result.entry && JSON.stringify(result.entry),
           will: wills.get(client),
           acl: new Map(),
-          bucket: opts.publishRate > 0 ? new TokenBucket(opts.publishRate, opts.publishBurst, now()) : undefined,
+          bucket:
+            opts.publishRate > 0 && !UNLIMITED_ROLES.has(result.principal.role)
+              ? new TokenBucket(opts.publishRate, opts.publishBurst, now())
+              : undefined,
         };
         // A client id in use by someone else: refuse rather than let a reader kick the watcher off
         // (MQTT-3.1.4-2 takeover is kept for the same user, e.g. after a half-open connection).

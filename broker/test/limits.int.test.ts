@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { until } from '@kubeblink/test/support/wait';
 import mqttPacket from 'mqtt-packet';
 import { startTestBroker } from '../src/testing.ts';
-import { client, subscribe } from './helpers.ts';
+import { client, example, signal, subscribe } from './helpers.ts';
 
 const admin = { username: 'admin', password: 'admin-pw' };
 
@@ -65,33 +65,49 @@ describe('limits', () => {
     }
   });
 
-  it('slows a publisher above its rate, then refuses one that runs more than a second ahead', async () => {
+  it('slows an app above its rate, refuses one more than a second ahead, and never limits the watcher', async () => {
+    const app = { username: 'web-1', password: 'web-pw' };
     const b = await startTestBroker({
-      users: [{ ...admin, role: 'admin' }],
+      users: [
+        { ...admin, role: 'admin' },
+        { ...app, role: 'app', pod: { namespace: 'demo', name: 'web-1' } },
+        { username: 'watcher', password: 'watcher-pw', role: 'watcher' },
+      ],
       settings: { publishRate: 20, publishBurst: 5 },
     });
     try {
       const sub = await client(b.url, admin);
-      await subscribe(sub, 'rate/#');
-      const steady = await client(b.url, admin);
-      for (let i = 0; i < 15; i++) steady.client.publish(`rate/steady/${i}`, String(i));
-      await until(() => sub.received.length === 15, 'all 15 throttled messages');
-      assert.deepEqual(
-        sub.received.map((m) => m.payload),
-        Array.from({ length: 15 }, (_, i) => String(i)),
-      );
+      await subscribe(sub, 'kubeblink/#');
+      const s = signal('web-1');
+      const steady = await client(b.url, app);
+      for (let i = 0; i < 15; i++) steady.client.publish(s.topic, s.payload);
+      await until(() => sub.received.length === 15, 'all 15 throttled signals');
       assert.equal(steady.closed(), false);
       assert.ok((await b.metric('kubeblink_broker_publishes_throttled_total')) >= 10);
       await steady.end();
 
-      const flood = await client(b.url, admin);
-      for (let i = 0; i < 200; i++) flood.client.publish(`rate/flood/${i}`, String(i));
-      await until(() => flood.closed(), 'the flooding publisher to be disconnected');
+      const flood = await client(b.url, app);
+      for (let i = 0; i < 200; i++) flood.client.publish(s.topic, s.payload);
+      await until(() => flood.closed(), 'the flooding app to be disconnected');
       assert.equal(await b.metric('kubeblink_broker_denials_total', { action: 'publish', reason: 'rate_limited' }), 1);
-      const delivered = sub.received.filter((m) => m.topic.startsWith('rate/flood/')).length;
+      const delivered = sub.received.length - 15;
       assert.ok(delivered >= 5 && delivered < 200, `delivered ${delivered} of the flood`);
+
+      // The watcher's start-up sync: 300 states at once, all delivered, nothing throttled.
+      const throttled = await b.metric('kubeblink_broker_publishes_throttled_total');
+      const watcher = await client(b.url, { username: 'watcher', password: 'watcher-pw' });
+      const node = example('nodeState.ready');
+      for (let i = 0; i < 300; i++) {
+        const name = `node-${i}`;
+        watcher.client.publish(`kubeblink/default/nodes/${name}/state`, JSON.stringify({ ...node, name }), {
+          retain: true,
+        });
+      }
+      await until(() => sub.received.filter((m) => m.topic.endsWith('/state')).length === 300, '300 node states');
+      assert.equal(await b.metric('kubeblink_broker_publishes_throttled_total'), throttled);
+      assert.equal(watcher.closed(), false);
       assert.equal(sub.closed(), false);
-      await sub.end();
+      await Promise.all([sub.end(), watcher.end()]);
     } finally {
       await b.stop();
     }

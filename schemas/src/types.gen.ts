@@ -812,7 +812,7 @@ export interface BrokerSettings {
    */
   maxPayload?: number;
   /**
-   * Publishes per second each client may sustain (token bucket; 0: unlimited). A client above it is slowed down (its socket is not read); one that runs more than a second ahead is refused and disconnected.
+   * Publishes per second each app, reader or anonymous client may sustain (token bucket; 0: unlimited). The watcher (whose start-up sync publishes every state at once) and admins are not limited. A client above it is slowed down (its socket is not read); one more than a second ahead is refused and disconnected.
    */
   publishRate?: number;
   /**
