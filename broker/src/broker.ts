@@ -29,6 +29,7 @@ export type ResolvedBrokerSettings = BrokerSettings &
       | 'connectTimeout'
       | 'shutdownTimeout'
       | 'heartbeatInterval'
+      | 'maxTopicLevels'
       | 'usersPollInterval'
       | 'tokenAuth'
       | 'tokenAudience'
@@ -43,6 +44,15 @@ export interface BrokerOptions {
   /** Replaces the Kubernetes TokenReview call (unit tests); enables token authentication. */
   reviewer?: Reviewer;
 }
+
+// Aedes' errors that close a connection, by the start of their message, as metric reasons.
+const CLIENT_ERRORS: [string, string][] = [
+  ['drain timeout', 'drain_timeout'],
+  ['keep alive timeout', 'keepalive'],
+  ['topic has too many levels', 'topic_levels'],
+  ['maxInflightInbound exceeded', 'inflight'],
+  ['Client queue limit reached', 'queue_limit'],
+];
 
 // Room for the topic and header fields of a PUBLISH on top of its payload.
 const HEADER_ALLOWANCE = 1024;
@@ -147,6 +157,7 @@ export class Broker implements Component {
       drainTimeout: s.drainTimeout,
       queueLimit: s.queueLimit,
       maxInflightInbound: s.maxInflight,
+      maxTopicLevels: s.maxTopicLevels,
       connectTimeout: s.connectTimeout,
       heartbeatInterval: s.heartbeatInterval,
       preConnect: hooks.preConnect,
@@ -210,12 +221,7 @@ export class Broker implements Component {
         this.log.warn({ clientId: client?.id, err: err.message }, 'refused an oversized packet');
         return;
       }
-      const reason =
-        err.message === 'drain timeout'
-          ? 'drain_timeout'
-          : err.message === 'keep alive timeout'
-            ? 'keepalive'
-            : 'other';
+      const reason = CLIENT_ERRORS.find(([prefix]) => err.message.startsWith(prefix))?.[1] ?? 'other';
       this.metrics.clientErrors.inc({ reason });
       const level = reason === 'other' ? 'debug' : 'warn';
       this.log[level]({ clientId: client?.id, reason, err: err.message }, 'client connection closed on error');

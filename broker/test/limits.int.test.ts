@@ -91,7 +91,8 @@ describe('limits', () => {
       await until(() => flood.closed(), 'the flooding app to be disconnected');
       assert.equal(await b.metric('kubeblink_broker_denials_total', { action: 'publish', reason: 'rate_limited' }), 1);
       const delivered = sub.received.length - 15;
-      assert.ok(delivered >= 5 && delivered < 200, `delivered ${delivered} of the flood`);
+      // How many got through before the refusal depends on how the packets arrived (one read or several).
+      assert.ok(delivered < 200, `delivered ${delivered} of the flood`);
 
       // The watcher's start-up sync: 300 states at once, all delivered, nothing throttled.
       const throttled = await b.metric('kubeblink_broker_publishes_throttled_total');
@@ -108,6 +109,52 @@ describe('limits', () => {
       assert.equal(watcher.closed(), false);
       assert.equal(sub.closed(), false);
       await Promise.all([sub.end(), watcher.end()]);
+    } finally {
+      await b.stop();
+    }
+  });
+
+  it('closes a client that publishes deeper topics than maxTopicLevels, or holds too many QoS 2 messages', async () => {
+    const b = await startTestBroker({
+      users: [{ ...admin, role: 'admin' }],
+      settings: { maxTopicLevels: 16, maxInflight: 5 },
+    });
+    try {
+      const bystander = await client(b.url, admin);
+      await subscribe(bystander, 'ok/#');
+      const deep = await client(b.url, admin);
+      deep.client.publish(Array.from({ length: 17 }, (_, i) => `l${i}`).join('/'), 'x');
+      await until(() => deep.closed(), 'the deep publisher to be closed');
+      assert.equal(await b.metric('kubeblink_broker_client_errors_total', { reason: 'topic_levels' }), 1);
+
+      // QoS 2 PUBLISHes whose PUBREL never comes: the sixth is one too many.
+      const socket = netConnect(b.port, '127.0.0.1');
+      let closed = false;
+      socket.on('close', () => {
+        closed = true;
+      });
+      socket.on('error', () => {});
+      socket.on('data', () => {});
+      const send = (packet: object) => socket.write(mqttPacket.generate(packet as mqttPacket.Packet));
+      send({
+        cmd: 'connect',
+        protocolId: 'MQTT',
+        protocolVersion: 4,
+        clean: true,
+        clientId: 'half-open',
+        keepalive: 0,
+        ...admin,
+        password: Buffer.from(admin.password),
+      });
+      for (let id = 1; id <= 6; id++)
+        send({ cmd: 'publish', topic: 'ok/qos2', payload: Buffer.from(String(id)), qos: 2, messageId: id });
+      await until(() => closed, 'the client holding six QoS 2 messages to be closed');
+      assert.equal(await b.metric('kubeblink_broker_client_errors_total', { reason: 'inflight' }), 1);
+
+      const probe = await client(b.url, admin);
+      probe.client.publish('ok/still', 'up');
+      await until(() => bystander.received.some((m) => m.topic === 'ok/still'), 'the broker to serve others');
+      await Promise.all([bystander.end(), probe.end()]);
     } finally {
       await b.stop();
     }

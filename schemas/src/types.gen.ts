@@ -836,6 +836,10 @@ export interface BrokerSettings {
    */
   maxInflight?: number;
   /**
+   * Most levels ('/'-separated) in a topic or filter (Aedes maxTopicLevels; kubeblink topics have at most 8). A deeper PUBLISH or SUBSCRIBE closes the connection.
+   */
+  maxTopicLevels?: number;
+  /**
    * Milliseconds a new connection has to send CONNECT.
    */
   connectTimeout?: number;
