@@ -672,7 +672,7 @@ export interface LedPin1 {
   color?: string;
 }
 /**
- * The broker's users file (YAML): who may connect and with which role. Reloaded when the file changes (a mounted Secret updates in place).
+ * The broker's users file (YAML): who may connect and with which role, by password or by Kubernetes ServiceAccount token. Reloaded when the file changes (a mounted Secret updates in place); an invalid file on reload keeps the previous users.
  */
 export interface BrokerUsers {
   /**
@@ -681,6 +681,12 @@ export interface BrokerUsers {
    * @maxItems 10000
    */
   users: BrokerUser[];
+  /**
+   * Roles of Kubernetes ServiceAccounts whose bound tokens (audience kubeblink, bound to a pod) are used as passwords. The first matching entry wins; a token whose ServiceAccount matches none is refused. Role app gets the rights of the pod named in the token.
+   *
+   * @maxItems 1000
+   */
+  serviceAccounts?: ServiceAccountRole[];
 }
 export interface BrokerUser {
   /**
@@ -712,6 +718,23 @@ export interface AppPodIdentity {
    * Pod name, or * for any pod of the namespace.
    */
   name: string;
+}
+export interface ServiceAccountRole {
+  /**
+   * The ServiceAccount's namespace.
+   */
+  namespace: string;
+  /**
+   * The ServiceAccount's name, or * for every ServiceAccount of the namespace.
+   */
+  name: string;
+  role: BrokerRole;
+  /**
+   * Clusters its tokens may touch; all when absent.
+   *
+   * Items: The cluster name used as the second segment of every kubeblink topic.
+   */
+  clusters?: string[];
 }
 /**
  * Settings of `kubeblink broker`, the Aedes MQTT broker.
@@ -746,17 +769,37 @@ export interface BrokerSettings {
    */
   port: number;
   /**
-   * MQTT over WebSocket port, for browsers (0 picks a free port).
+   * MQTT over WebSocket port, for browsers (0 picks a free port, -1 turns the WebSocket listener off).
    */
   wsPort: number;
+  /**
+   * PEM certificate chain file: with tlsKey, both listeners speak TLS (mqtts:// and wss://). Re-read on restart only.
+   */
+  tlsCert?: string;
+  /**
+   * PEM private key file of tlsCert.
+   */
+  tlsKey?: string;
   /**
    * Path of the users file (YAML, schema config/broker-users); reloaded when it changes.
    */
   users?: string;
   /**
-   * Directory that keeps retained messages and QoS 1 sessions across restarts; in memory when absent.
+   * Milliseconds between checks of the users file's modification time, a fallback for file systems where change notifications are lost.
+   */
+  usersPollInterval: number;
+  /**
+   * Directory that keeps retained messages, QoS 1/2 sessions and last wills across restarts (LevelDB); in memory when absent.
    */
   dataDir?: string;
+  /**
+   * Where retained messages and sessions live. auto: level when dataDir is set, else memory; memory: lost on restart; level: LevelDB in dataDir, for one broker replica; redis: Redis at redisUrl (state and message routing shared by several replicas).
+   */
+  persistence: 'auto' | 'memory' | 'level' | 'redis';
+  /**
+   * Redis URL (redis://[user:password@]host:port[/db]) for persistence redis.
+   */
+  redisUrl?: string;
   /**
    * Anonymous clients may subscribe, never publish (a classroom running mosquitto_sub).
    */
@@ -765,6 +808,66 @@ export interface BrokerSettings {
    * Anonymous clients get full access. Local development only: logged as a loud warning.
    */
   allowAnonymous: boolean;
+  /**
+   * Largest PUBLISH payload in bytes. A packet larger than this plus 1 KiB for the topic and headers is refused when its header is read, before it is buffered (TCP and WebSocket alike); the client is disconnected.
+   */
+  maxPayload: number;
+  /**
+   * Publishes per second each app, reader or anonymous client may sustain (token bucket; 0: unlimited). The watcher (whose start-up sync publishes every state at once) and admins are not limited. A client above it is slowed down (its socket is not read); one more than a second ahead is refused and disconnected.
+   */
+  publishRate: number;
+  /**
+   * Publishes a client may send at once above publishRate (the token bucket's size).
+   */
+  publishBurst: number;
+  /**
+   * Milliseconds a subscriber's full socket may take to drain before the broker disconnects it, so that one frozen subscriber cannot stall delivery to the others (Aedes drainTimeout; 0 waits forever, never do that).
+   */
+  drainTimeout: number;
+  /**
+   * Messages delivered concurrently (Aedes/mqemitter concurrency). Bounds memory; with drainTimeout, a frozen subscriber holds at most this many slots until it is dropped.
+   */
+  concurrency: number;
+  /**
+   * Packets a client may send before its CONNECT is fully processed (Aedes queueLimit); more closes the connection.
+   */
+  queueLimit: number;
+  /**
+   * Inbound QoS 2 messages one client may hold unreleased (Aedes maxInflightInbound); more closes the connection.
+   */
+  maxInflight: number;
+  /**
+   * Most levels ('/'-separated) in a topic or filter (Aedes maxTopicLevels; kubeblink topics have at most 8). A deeper PUBLISH or SUBSCRIBE closes the connection.
+   */
+  maxTopicLevels: number;
+  /**
+   * Milliseconds a new connection has to send CONNECT.
+   */
+  connectTimeout: number;
+  /**
+   * Milliseconds between the broker's $SYS heartbeats. The persisted last wills of clients of a broker that stopped without closing them (a crash) are published after four intervals of a restarted broker.
+   */
+  heartbeatInterval: number;
+  /**
+   * On SIGTERM: milliseconds to let in-flight messages finish after the listeners stop accepting, before clients are closed.
+   */
+  shutdownTimeout: number;
+  /**
+   * Accept Kubernetes ServiceAccount tokens as passwords, checked with a TokenReview. auto: on when running in a pod or when kubeconfig is set.
+   */
+  tokenAuth: 'auto' | 'on' | 'off';
+  /**
+   * kubeconfig used for TokenReviews; the pod's own ServiceAccount when absent (it needs the system:auth-delegator ClusterRole).
+   */
+  kubeconfig?: string;
+  /**
+   * The audience a ServiceAccount token must be issued for (projected volume audience).
+   */
+  tokenAudience: string;
+  /**
+   * Seconds a TokenReview result is reused for the same token (never past the token's expiry), so reconnect storms do not flood the API server.
+   */
+  tokenCacheSeconds: number;
 }
 /**
  * Settings of `kubeblink watcher`: Kubernetes pods and nodes to MQTT.

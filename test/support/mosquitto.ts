@@ -8,6 +8,8 @@ export interface Received {
   topic: string;
   retained: boolean;
   payload: string;
+  /** The QoS of the delivery (MosquittoSub only). */
+  qos?: number;
 }
 
 /** mosquitto_sub: collects messages (topic, retain flag, payload) until stopped. */
@@ -18,7 +20,7 @@ export class MosquittoSub {
   private waiters: (() => void)[] = [];
 
   constructor(port: number, topics: string[], extra: string[] = []) {
-    const args = ['-h', '127.0.0.1', '-p', String(port), '-V', 'mqttv311', '-F', '%r\t%t\t%p', ...extra];
+    const args = ['-h', '127.0.0.1', '-p', String(port), '-V', 'mqttv311', '-F', '%r\t%q\t%t\t%p', ...extra];
     for (const t of topics) args.push('-t', t);
     this.child = spawn('mosquitto_sub', args, { stdio: ['ignore', 'pipe', 'inherit'] });
     this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -27,8 +29,8 @@ export class MosquittoSub {
       while (i >= 0) {
         const line = this.buffer.slice(0, i);
         this.buffer = this.buffer.slice(i + 1);
-        const [r, topic, ...rest] = line.split('\t');
-        this.messages.push({ retained: r === '1', topic: topic ?? '', payload: rest.join('\t') });
+        const [r, q, topic, ...rest] = line.split('\t');
+        this.messages.push({ retained: r === '1', qos: Number(q), topic: topic ?? '', payload: rest.join('\t') });
         i = this.buffer.indexOf('\n');
       }
       for (const w of this.waiters.splice(0)) w();
@@ -53,8 +55,12 @@ export class MosquittoSub {
     }
   }
 
-  stop(): void {
+  /** Stops mosquitto_sub (it disconnects cleanly on SIGTERM); resolves once it has exited. */
+  stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.child.kill();
+    return exited;
   }
 }
 

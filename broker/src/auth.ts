@@ -1,0 +1,122 @@
+// Who is connecting: a users-file user (scrypt password), a Kubernetes ServiceAccount token
+// (TokenReview), or an anonymous client (only when the operator allowed it).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Principal } from '@kubeblink/core';
+import type { BrokerUser } from '@kubeblink/schemas';
+import { verifyPassword } from './password.ts';
+import { looksLikeJwt, mappingFor, principalForToken, type TokenReviewCache } from './tokens.ts';
+import { EMPTY_USERS, type UsersTable } from './users.ts';
+
+export type DenyReason =
+  | 'anonymous'
+  | 'bad_credentials'
+  | 'token_invalid'
+  | 'token_unbound'
+  | 'token_unmapped'
+  | 'token_review_failed';
+
+export type AuthResult =
+  | {
+      ok: true;
+      principal: Principal;
+      user: string;
+      via: 'password' | 'token' | 'anonymous';
+      /** The users-file entry a password login matched: a reload that changes it disconnects the client. */
+      entry?: BrokerUser;
+    }
+  // returnCode: MQTT 3.1.1 CONNACK 4 (bad user name or password) or 5 (not authorized), 3 (server unavailable).
+  | { ok: false; reason: DenyReason; returnCode: 3 | 4 | 5; detail: string };
+
+export interface AuthenticatorOptions {
+  allowAnonymous: boolean;
+  allowAnonymousRead: boolean;
+  tokens?: TokenReviewCache;
+}
+
+export class Authenticator {
+  private table: UsersTable = EMPTY_USERS;
+  private readonly opts: AuthenticatorOptions;
+  // scrypt is deliberately slow; a reconnect storm of the same clients should not cost one scrypt
+  // each. Remembers sha256(password) of recent successes per user and hash; bounded.
+  private readonly verified = new Map<string, Buffer>();
+
+  constructor(opts: AuthenticatorOptions) {
+    this.opts = opts;
+  }
+
+  setUsers(table: UsersTable): void {
+    this.table = table;
+    this.verified.clear();
+  }
+
+  get users(): UsersTable {
+    return this.table;
+  }
+
+  async authenticate(
+    clientId: string,
+    username: string | undefined,
+    password: Buffer | undefined,
+  ): Promise<AuthResult> {
+    if (username === undefined && password === undefined) return this.anonymous(clientId);
+    const secret = password?.toString('utf8') ?? '';
+    const user = username !== undefined ? this.table.users.get(username) : undefined;
+    if (user) {
+      if (!(await this.checkPassword(user.username, user.passwordHash, secret))) {
+        return { ok: false, reason: 'bad_credentials', returnCode: 4, detail: `wrong password for ${user.username}` };
+      }
+      return {
+        ok: true,
+        user: user.username,
+        via: 'password',
+        entry: user,
+        principal: { role: user.role, clientId, clusters: user.clusters, pod: user.pod },
+      };
+    }
+    if (this.opts.tokens && looksLikeJwt(secret)) return this.token(clientId, secret);
+    return { ok: false, reason: 'bad_credentials', returnCode: 4, detail: `unknown user ${username ?? '(none)'}` };
+  }
+
+  private anonymous(clientId: string): AuthResult {
+    if (this.opts.allowAnonymous) {
+      return { ok: true, user: '(anonymous)', via: 'anonymous', principal: { role: 'admin', clientId } };
+    }
+    if (this.opts.allowAnonymousRead) {
+      return { ok: true, user: '(anonymous)', via: 'anonymous', principal: { role: 'anonymous', clientId } };
+    }
+    return { ok: false, reason: 'anonymous', returnCode: 5, detail: 'anonymous clients are not allowed' };
+  }
+
+  private async token(clientId: string, token: string): Promise<AuthResult> {
+    let check: Awaited<ReturnType<TokenReviewCache['check']>>;
+    try {
+      check = await (this.opts.tokens as TokenReviewCache).check(token);
+    } catch (err) {
+      // The API server is unreachable: say "server unavailable" so the client retries.
+      return { ok: false, reason: 'token_review_failed', returnCode: 3, detail: (err as Error).message };
+    }
+    if (!check.ok) return { ok: false, reason: check.reason, returnCode: 4, detail: check.detail };
+    const mapping = mappingFor(check.identity, this.table.serviceAccounts);
+    const sa = `${check.identity.namespace}/${check.identity.serviceAccount}`;
+    if (!mapping) {
+      return { ok: false, reason: 'token_unmapped', returnCode: 5, detail: `ServiceAccount ${sa} has no role` };
+    }
+    return {
+      ok: true,
+      user: `serviceaccount:${sa} pod:${check.identity.pod.name}`,
+      via: 'token',
+      principal: principalForToken(check.identity, mapping, clientId),
+    };
+  }
+
+  private async checkPassword(username: string, encoded: string, password: string): Promise<boolean> {
+    const key = `${username}\0${encoded}`;
+    const digest = createHash('sha256').update(password).digest();
+    const known = this.verified.get(key);
+    if (known && timingSafeEqual(known, digest)) return true;
+    if (!(await verifyPassword(password, encoded))) return false;
+    if (this.verified.size >= 10_000) this.verified.clear();
+    this.verified.set(key, digest);
+    return true;
+  }
+}

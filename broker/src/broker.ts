@@ -1,0 +1,285 @@
+// The kubeblink broker: Aedes with kubeblink's hooks, its listeners, persistence and users file,
+// as one component with start()/stop() (stop = graceful shutdown).
+import type { Component, Logger, Registry } from '@kubeblink/core';
+import type { BrokerSettings } from '@kubeblink/schemas';
+import { Aedes, type Client } from 'aedes';
+import { Authenticator } from './auth.ts';
+import { createHooks, DenialError, type Hooks } from './hooks.ts';
+import { type BrokerMetrics, brokerMetrics } from './metrics.ts';
+import { type Backend, createBackend } from './persistence.ts';
+import { kubeReviewer, type Reviewer, TokenReviewCache } from './tokens.ts';
+import { Listeners, PACKET_TOO_LARGE } from './transport.ts';
+import { type UsersTable, UsersWatcher } from './users.ts';
+
+/** Settings with the schema's defaults filled in (loadSettings/validateConfig do that). */
+export type ResolvedBrokerSettings = BrokerSettings &
+  Required<
+    Pick<
+      BrokerSettings,
+      | 'host'
+      | 'port'
+      | 'wsPort'
+      | 'maxPayload'
+      | 'publishRate'
+      | 'publishBurst'
+      | 'drainTimeout'
+      | 'concurrency'
+      | 'queueLimit'
+      | 'maxInflight'
+      | 'connectTimeout'
+      | 'shutdownTimeout'
+      | 'heartbeatInterval'
+      | 'maxTopicLevels'
+      | 'usersPollInterval'
+      | 'tokenAuth'
+      | 'tokenAudience'
+      | 'tokenCacheSeconds'
+    >
+  >;
+
+export interface BrokerOptions {
+  settings: ResolvedBrokerSettings;
+  log: Logger;
+  registry: Registry;
+  /** Replaces the Kubernetes TokenReview call (unit tests); enables token authentication. */
+  reviewer?: Reviewer;
+}
+
+// Aedes' errors that close a connection, by the start of their message, as metric reasons.
+const CLIENT_ERRORS: [string, string][] = [
+  ['drain timeout', 'drain_timeout'],
+  ['keep alive timeout', 'keepalive'],
+  ['topic has too many levels', 'topic_levels'],
+  ['maxInflightInbound exceeded', 'inflight'],
+  ['Client queue limit reached', 'queue_limit'],
+];
+
+// Room for the topic and header fields of a PUBLISH on top of its payload.
+const HEADER_ALLOWANCE = 1024;
+
+export class Broker implements Component {
+  readonly name = 'broker';
+  readonly metrics: BrokerMetrics;
+  aedes: Aedes | undefined;
+  hooks: Hooks | undefined;
+  auth: Authenticator | undefined;
+  users: UsersWatcher | undefined;
+  private listeners: Listeners | undefined;
+  private backend: Backend | undefined;
+  private readonly clients = new Map<string, Client>();
+  private readonly opts: BrokerOptions;
+  private readonly log: Logger;
+  private stopping = false;
+
+  constructor(opts: BrokerOptions) {
+    this.opts = opts;
+    this.log = opts.log.child({ module: 'broker' });
+    this.metrics = brokerMetrics(opts.registry);
+  }
+
+  get port(): number {
+    return this.listeners?.port ?? 0;
+  }
+
+  get wsPort(): number {
+    return this.listeners?.wsPort ?? 0;
+  }
+
+  /** Whether a client with this id is connected (tests, diagnostics). */
+  hasClient(id: string): boolean {
+    return this.clients.has(id);
+  }
+
+  /** Ready while listening and not shutting down. */
+  get ready(): boolean {
+    return !!this.listeners && !this.stopping && this.aedes?.closed === false;
+  }
+
+  async start(): Promise<void> {
+    try {
+      await this.startParts();
+    } catch (err) {
+      // A port in use or a bad users file: release what did start (store, watcher, Aedes' timers).
+      await this.stop();
+      throw err;
+    }
+  }
+
+  private async startParts(): Promise<void> {
+    const { settings: s, log } = this.opts;
+    this.stopping = false;
+    if (s.allowAnonymous) {
+      log.warn(
+        '!!! --allow-anonymous: ANY client may connect WITHOUT credentials and publish ANYTHING. Local development only: never expose this broker. !!!',
+      );
+    } else if (s.allowAnonymousRead) {
+      log.warn('--allow-anonymous-read: anonymous clients may subscribe to kubeblink topics (never publish)');
+    }
+    if (!s.users && !s.allowAnonymous && !s.allowAnonymousRead && s.tokenAuth === 'off') {
+      log.warn('no --users file, no anonymous access and no token authentication: every client will be refused');
+    }
+    const tokens = await this.tokenCache();
+    const auth = new Authenticator({
+      allowAnonymous: !!s.allowAnonymous,
+      allowAnonymousRead: !!s.allowAnonymousRead,
+      tokens,
+    });
+    this.auth = auth;
+    if (s.users) {
+      this.users = new UsersWatcher({
+        path: s.users,
+        pollIntervalMs: s.usersPollInterval,
+        log,
+        onLoad: (table) => {
+          auth.setUsers(table);
+          this.metrics.usersReloads.inc({ result: 'ok' });
+          this.dropChangedUsers(table);
+        },
+        onError: () => this.metrics.usersReloads.inc({ result: 'error' }),
+      });
+      await this.users.start();
+    }
+    this.backend = await createBackend(s, log);
+    const hooks = createHooks({
+      auth,
+      log,
+      metrics: this.metrics,
+      maxPayload: s.maxPayload,
+      publishRate: s.publishRate,
+      publishBurst: s.publishBurst,
+      connectedClient: (id) => this.clients.get(id),
+    });
+    this.hooks = hooks;
+    const aedes = await Aedes.createBroker({
+      persistence: this.backend.persistence,
+      mq: this.backend.mq,
+      concurrency: s.concurrency,
+      drainTimeout: s.drainTimeout,
+      queueLimit: s.queueLimit,
+      maxInflightInbound: s.maxInflight,
+      maxTopicLevels: s.maxTopicLevels,
+      connectTimeout: s.connectTimeout,
+      heartbeatInterval: s.heartbeatInterval,
+      preConnect: hooks.preConnect,
+      authenticate: hooks.authenticate,
+      authorizePublish: hooks.authorizePublish,
+      authorizeSubscribe: hooks.authorizeSubscribe,
+    });
+    this.aedes = aedes;
+    this.watch(aedes);
+    this.listeners = new Listeners({
+      host: s.host,
+      port: s.port,
+      wsPort: s.wsPort,
+      tls: s.tlsCert && s.tlsKey ? { cert: s.tlsCert, key: s.tlsKey } : undefined,
+      maxPacket: s.maxPayload + HEADER_ALLOWANCE,
+      log,
+      metrics: this.metrics,
+      handle: aedes.handle,
+    });
+    await this.listeners.start();
+  }
+
+  private async tokenCache(): Promise<TokenReviewCache | undefined> {
+    const s = this.opts.settings;
+    const auto = !!s.kubeconfig || !!process.env.KUBERNETES_SERVICE_HOST;
+    if (!this.opts.reviewer && (s.tokenAuth === 'off' || (s.tokenAuth === 'auto' && !auto))) return undefined;
+    const reviewer = this.opts.reviewer ?? (await kubeReviewer(s.kubeconfig));
+    this.log.info({ audience: s.tokenAudience }, 'ServiceAccount tokens accepted (TokenReview)');
+    const cache = new TokenReviewCache({ reviewer, audience: s.tokenAudience, ttlMs: s.tokenCacheSeconds * 1000 });
+    const check = cache.check.bind(cache);
+    cache.check = async (token) => {
+      const r = await check(token).catch((err: Error) => {
+        this.metrics.tokenReviews.inc({ result: 'error', cached: 'false' });
+        throw err;
+      });
+      this.metrics.tokenReviews.inc({ result: r.ok ? 'ok' : r.reason, cached: String(r.cached) });
+      return r;
+    };
+    return cache;
+  }
+
+  private watch(aedes: Aedes): void {
+    aedes.on('client', (client) => {
+      this.clients.set(client.id, client);
+      this.metrics.clients.set(this.clients.size);
+    });
+    aedes.on('clientDisconnect', (client) => {
+      if (this.clients.get(client.id) === client) this.clients.delete(client.id);
+      this.metrics.clients.set(this.clients.size);
+    });
+    // Aedes may report several errors for one dying connection (each pending write): count the first.
+    const errored = new WeakSet<Client>();
+    const onError = (client: Client | null, err: Error) => {
+      if (client) {
+        if (errored.has(client)) return;
+        errored.add(client);
+      }
+      // Denials are counted by the hooks, oversized packets by the listeners.
+      if (err instanceof DenialError) return;
+      if (err.message.startsWith(PACKET_TOO_LARGE)) {
+        this.log.warn({ clientId: client?.id, err: err.message }, 'refused an oversized packet');
+        return;
+      }
+      const reason = CLIENT_ERRORS.find(([prefix]) => err.message.startsWith(prefix))?.[1] ?? 'other';
+      this.metrics.clientErrors.inc({ reason });
+      const level = reason === 'other' ? 'debug' : 'warn';
+      this.log[level]({ clientId: client?.id, reason, err: err.message }, 'client connection closed on error');
+    };
+    aedes.on('clientError', onError);
+    aedes.on('connectionError', onError);
+  }
+
+  /** After a users reload: clients whose users-file entry was removed or changed must log in again. */
+  private dropChangedUsers(table: UsersTable): void {
+    for (const client of this.clients.values()) {
+      const state = this.hooks?.stateOf(client);
+      if (!state?.entry) continue;
+      const username = (JSON.parse(state.entry) as { username: string }).username;
+      const now = table.users.get(username);
+      if (!now || JSON.stringify(now) !== state.entry) {
+        this.log.info({ clientId: client.id, user: username }, 'users file changed this user: disconnecting');
+        client.close();
+      }
+    }
+  }
+
+  /** Graceful: stop accepting, let in-flight deliveries finish (bounded), close clients, close the store. */
+  async stop(): Promise<void> {
+    const { aedes, listeners, backend } = this;
+    this.stopping = true;
+    listeners?.stopAccepting();
+    if (aedes) {
+      await this.idle(aedes, this.opts.settings.shutdownTimeout);
+      // Closing a client waits on its store operations: bounded, so SIGTERM never hangs.
+      let timer: NodeJS.Timeout | undefined;
+      const closed = await Promise.race([
+        new Promise<boolean>((resolve) => aedes.close(() => resolve(true))),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(resolve, 5000, false);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!closed) this.log.warn('clients did not close within 5 s; dropping their connections');
+      // Closing clients publishes their wills: let those reach the store before it closes.
+      await this.idle(aedes, 1000);
+    }
+    await listeners?.stop();
+    await backend?.close().catch((err: Error) => this.log.warn({ err: err.message }, 'closing persistence failed'));
+    await this.users?.stop();
+    this.aedes = undefined;
+    this.listeners = undefined;
+    this.backend = undefined;
+    this.clients.clear();
+    this.metrics.clients.set(0);
+  }
+
+  /** Waits until no message is being delivered (mqemitter's in-flight count and queue), at most `ms`. */
+  private async idle(aedes: Aedes, ms: number): Promise<void> {
+    const mq = (aedes as unknown as { mq: { current?: number; length?: number } }).mq;
+    const deadline = Date.now() + ms;
+    while ((mq.current ?? 0) + (mq.length ?? 0) > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+}

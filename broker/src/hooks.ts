@@ -1,0 +1,267 @@
+// Aedes' authenticate and authorize hooks: the broker side of DESIGN.md's security section.
+// The ACL is core's acl.ts (canPublish/canSubscribe), the SAME rules the bus client checks
+// before it publishes, because in MQTT 3.1.1 a refused PUBLISH cannot be answered: the broker
+// closes the connection (MQTT-3.3.5-2; there is no PUBACK reason code before MQTT 5).
+// A refused SUBSCRIBE is answered with the failure return code 0x80 (MQTT-3.9.3) and the
+// connection stays up.
+import {
+  canPublish,
+  canSubscribe,
+  type Decision,
+  decodeMessage,
+  type Logger,
+  type Principal,
+  TOPIC_CONTRACT,
+  TOPIC_ROOT,
+} from '@kubeblink/core';
+import type { AuthenticateError, Client, ConnectPacket, PublishPacket, Subscription } from 'aedes';
+import type { Authenticator } from './auth.ts';
+import type { BrokerMetrics } from './metrics.ts';
+import { TokenBucket } from './rate-limit.ts';
+
+export type PublishDenial = 'acl' | 'too_large' | 'invalid' | 'rate_limited';
+
+/**
+ * MQTT 5 reason codes of each refusal (PUBACK/PUBREC, SUBACK, CONNACK). Aedes 1.x speaks MQTT
+ * 3.1.1 and cannot send them; every refusal error already carries its code (`reasonCode`) so that
+ * moving to Aedes 2 answers instead of disconnecting without touching the decisions.
+ */
+export const MQTT5_REASON: Record<PublishDenial | 'subscribe_acl', number> = {
+  acl: 0x87, // Not authorized
+  too_large: 0x95, // Packet too large
+  invalid: 0x99, // Payload format invalid
+  rate_limited: 0x96, // Message rate too high
+  subscribe_acl: 0x87,
+};
+
+export class DenialError extends Error {
+  override name = 'DenialError';
+  readonly reason: string;
+  readonly reasonCode: number | undefined;
+  constructor(reason: string, detail: string, reasonCode?: number) {
+    super(`${reason}: ${detail}`);
+    this.reason = reason;
+    this.reasonCode = reasonCode;
+  }
+}
+
+export interface ClientState {
+  principal: Principal;
+  user: string;
+  /** The users-file entry of a password login (JSON), to notice a reload that changes it. */
+  entry: string | undefined;
+  will: ConnectPacket['will'] | undefined;
+  acl: Map<string, Decision>;
+  bucket: TokenBucket | undefined;
+}
+
+export interface HooksOptions {
+  auth: Authenticator;
+  log: Logger;
+  metrics: BrokerMetrics;
+  maxPayload: number;
+  publishRate: number;
+  publishBurst: number;
+  /** Another connected client with this id (MQTT-3.1.4-2 takeover), if any. */
+  connectedClient: (id: string) => Client | undefined;
+  now?: () => number;
+}
+
+// A client that would wait longer than this for its rate limit is refused instead of delayed.
+const MAX_THROTTLE_MS = 1000;
+const ACL_CACHE_SIZE = 1024;
+// The watcher's start-up sync publishes every state at once (thousands in a big cluster), and an
+// admin is trusted: the rate limit is for the many app pods and readers.
+const UNLIMITED_ROLES: ReadonlySet<string> = new Set(['watcher', 'admin']);
+
+export function createHooks(opts: HooksOptions) {
+  const { auth, metrics, maxPayload } = opts;
+  const log = opts.log.child({ module: 'auth' });
+  const now = opts.now ?? (() => performance.now());
+  const states = new WeakMap<Client, ClientState>();
+  const wills = new WeakMap<Client, ConnectPacket['will']>();
+  const publishedByKind = new Map<string, { inc: () => void }>();
+
+  const deny = (action: 'connect' | 'publish' | 'subscribe', reason: string, fields: Record<string, unknown>) => {
+    metrics.denials.inc({ action, reason });
+    log.warn({ action, reason, ...fields }, `refused ${action}`);
+  };
+
+  /** ACL, size and schema checks shared by PUBLISH and the will of CONNECT; null when allowed. */
+  type Check = { reason: PublishDenial; detail: string } | { ok: string };
+  function checkPublish(
+    state: ClientState,
+    packet: { topic: string; payload: Buffer | string; retain?: boolean },
+  ): Check {
+    const { topic } = packet;
+    let decision = state.acl.get(topic);
+    if (!decision) {
+      // MQTT 4.7.2: $-topics are the broker's own; Aedes' default hook refuses them too.
+      decision = topic.startsWith('$')
+        ? { ok: false, reason: '$ topics are reserved' }
+        : canPublish(state.principal, topic);
+      if (state.acl.size >= ACL_CACHE_SIZE) state.acl.clear();
+      state.acl.set(topic, decision);
+    }
+    if (!decision.ok) return { reason: 'acl', detail: decision.reason };
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    if (payload.length > maxPayload) {
+      return { reason: 'too_large', detail: `payload of ${payload.length} bytes exceeds ${maxPayload}` };
+    }
+    if (topic.startsWith(`${TOPIC_ROOT}/`)) {
+      // Validated once per publish, before delivery to any subscriber (tombstones are valid).
+      const decoded = decodeMessage(topic, payload, packet.retain === true);
+      if (!decoded.ok) return { reason: 'invalid', detail: decoded.reason };
+      const kind = decoded.message.parts.kind;
+      if (packet.retain && !TOPIC_CONTRACT[kind].retain) {
+        return { reason: 'invalid', detail: `${kind} messages are never retained` };
+      }
+      return { ok: kind };
+    }
+    return { ok: 'other' };
+  }
+
+  function countPublished(kind: string): void {
+    let child = publishedByKind.get(kind);
+    if (!child) {
+      child = metrics.published.labels({ kind });
+      publishedByKind.set(kind, child);
+    }
+    child.inc();
+  }
+
+  return {
+    /** Which principal a connected client acts as (for tests and diagnostics). */
+    principalOf: (client: Client) => states.get(client)?.principal,
+    stateOf: (client: Client): Readonly<ClientState> | undefined => states.get(client),
+
+    preConnect(client: Client, packet: ConnectPacket, done: (err: Error | null, ok: boolean) => void) {
+      // Keep the will: authenticate checks that this client may publish it.
+      wills.set(client, packet.will);
+      done(null, true);
+    },
+
+    authenticate(
+      client: Client,
+      username: string | undefined,
+      password: Buffer | undefined,
+      done: (err: AuthenticateError | null, ok: boolean | null) => void,
+    ) {
+      let answered = false;
+      const answer = (err: AuthenticateError | null, ok: boolean) => {
+        if (answered) return;
+        answered = true;
+        done(err, ok);
+      };
+      const refuse = (reason: string, returnCode: number, detail: string, extra: Record<string, unknown> = {}) => {
+        deny('connect', reason, { clientId: client.id, username, detail, ...extra });
+        const err = new DenialError(reason, detail) as unknown as AuthenticateError;
+        err.returnCode = returnCode as AuthenticateError['returnCode'];
+        answer(err, false);
+      };
+      const decide = (result: Awaited<ReturnType<Authenticator['authenticate']>>) => {
+        if (!result.ok) return refuse(result.reason, result.returnCode, result.detail);
+        const state: ClientState = {
+          principal: result.principal,
+          user: result.user,
+          entry: result.entry && JSON.stringify(result.entry),
+          will: wills.get(client),
+          acl: new Map(),
+          bucket:
+            opts.publishRate > 0 && !UNLIMITED_ROLES.has(result.principal.role)
+              ? new TokenBucket(opts.publishRate, opts.publishBurst, now())
+              : undefined,
+        };
+        // A client id in use by someone else: refuse rather than let a reader kick the watcher off
+        // (MQTT-3.1.4-2 takeover is kept for the same user, e.g. after a half-open connection).
+        const other = opts.connectedClient(client.id);
+        const otherState = other && other !== client ? states.get(other) : undefined;
+        if (otherState && otherState.user !== state.user) {
+          return refuse('client_id_taken', 2, `client id ${client.id} is connected as another user`);
+        }
+        // The will is published later, possibly by a restarted broker with no client at all:
+        // it is authorized now, at CONNECT, or the connection is refused.
+        if (state.will) {
+          const problem = checkPublish(state, state.will);
+          if ('reason' in problem) {
+            return refuse(`will_${problem.reason}`, 5, problem.detail, { topic: state.will.topic });
+          }
+        }
+        states.set(client, state);
+        metrics.authenticated.inc({ via: result.via, role: result.principal.role });
+        log.info({ clientId: client.id, user: result.user, role: result.principal.role, via: result.via }, 'connected');
+        answer(null, true);
+      };
+      // Network input must never take the broker down: any surprise refuses this one connection.
+      auth
+        .authenticate(client.id, username, password)
+        .then(decide)
+        .catch((err: Error) => refuse('error', 3, err.message));
+    },
+
+    authorizePublish(client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void) {
+      // A persisted last will of a client that is gone (published by Aedes after a restart, or
+      // by another replica): it was authorized when that client connected.
+      if (!client) return done(null);
+      const state = states.get(client);
+      if (!state) return done(new DenialError('acl', 'unauthenticated client'));
+      let problem: Check;
+      try {
+        problem = checkPublish(state, packet);
+      } catch (err) {
+        // A bug, not the client's fault; still refuse rather than let the exception reach Aedes.
+        log.error({ err, clientId: client.id, topic: packet.topic }, 'publish check failed');
+        problem = { reason: 'invalid', detail: 'internal error while checking the message' };
+      }
+      if ('reason' in problem) {
+        deny('publish', problem.reason, {
+          clientId: client.id,
+          user: state.user,
+          topic: packet.topic,
+          detail: problem.detail,
+        });
+        return done(new DenialError(problem.reason, problem.detail, MQTT5_REASON[problem.reason]));
+      }
+      // The will is the broker's to publish when the client is gone: not rate limited.
+      const wait = state.bucket && packet !== state.will ? state.bucket.take(now()) : 0;
+      if (wait > MAX_THROTTLE_MS) {
+        state.bucket?.refund();
+        const detail = `more than ${opts.publishRate}/s for too long`;
+        deny('publish', 'rate_limited', { clientId: client.id, user: state.user, topic: packet.topic, detail });
+        return done(new DenialError('rate_limited', detail, MQTT5_REASON.rate_limited));
+      }
+      countPublished(problem.ok);
+      if (wait > 0) {
+        // Holding the callback holds this client's packet stream (Aedes reads the next batch only
+        // after this one is handled): the socket's backpressure slows the publisher down.
+        metrics.throttled.inc();
+        setTimeout(done, wait, null);
+        return;
+      }
+      done(null);
+    },
+
+    authorizeSubscribe(
+      client: Client,
+      sub: Subscription,
+      done: (err: Error | null, sub?: Subscription | null) => void,
+    ) {
+      const state = states.get(client);
+      const decision: Decision = state
+        ? canSubscribe(state.principal, sub.topic)
+        : { ok: false, reason: 'unknown client' };
+      if (!decision.ok) {
+        deny('subscribe', 'acl', {
+          clientId: client.id,
+          user: state?.user,
+          filter: sub.topic,
+          detail: decision.reason,
+        });
+        return done(null, null); // SUBACK 0x80 for this filter; the connection stays up
+      }
+      done(null, sub);
+    },
+  };
+}
+
+export type Hooks = ReturnType<typeof createHooks>;

@@ -1,0 +1,6 @@
+export { Authenticator } from './auth.ts';
+export { Broker, type BrokerOptions, type ResolvedBrokerSettings } from './broker.ts';
+export { brokerCommand } from './command.ts';
+export { createHooks, MQTT5_REASON } from './hooks.ts';
+export { hashPassword, verifyPassword } from './password.ts';
+export { parseUsers, UsersWatcher } from './users.ts';

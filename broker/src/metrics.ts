@@ -1,0 +1,39 @@
+// The broker's Prometheus metrics, on the service's own registry.
+import { counter, gauge, type Registry } from '@kubeblink/core';
+
+export type Action = 'connect' | 'publish' | 'subscribe';
+
+export function brokerMetrics(registry: Registry) {
+  return {
+    clients: gauge(registry, 'kubeblink_broker_clients', 'Connected MQTT clients'),
+    connections: counter(registry, 'kubeblink_broker_connections_total', 'Accepted network connections', ['transport']),
+    authenticated: counter(registry, 'kubeblink_broker_authentications_total', 'Successful authentications', [
+      'via',
+      'role',
+    ]),
+    denials: counter(
+      registry,
+      'kubeblink_broker_denials_total',
+      'Refused connections, publishes and subscriptions, by reason',
+      ['action', 'reason'],
+    ),
+    published: counter(registry, 'kubeblink_broker_messages_published_total', 'Publishes accepted, by topic kind', [
+      'kind',
+    ]),
+    throttled: counter(
+      registry,
+      'kubeblink_broker_publishes_throttled_total',
+      'Publishes delayed by the per-client rate limit',
+    ),
+    clientErrors: counter(registry, 'kubeblink_broker_client_errors_total', 'Connections closed on an error', [
+      'reason',
+    ]),
+    usersReloads: counter(registry, 'kubeblink_broker_users_reloads_total', 'Users file (re)loads', ['result']),
+    tokenReviews: counter(registry, 'kubeblink_broker_token_reviews_total', 'TokenReview results', [
+      'result',
+      'cached',
+    ]),
+  };
+}
+
+export type BrokerMetrics = ReturnType<typeof brokerMetrics>;
