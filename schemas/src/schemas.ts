@@ -9,6 +9,7 @@ import brokerUsers from '../config/broker-users.schema.json' with { type: 'json'
 import commonSettings from '../config/common-settings.schema.json' with { type: 'json' };
 import ledLayout from '../config/led-layout.schema.json' with { type: 'json' };
 import ledSettings from '../config/led-settings.schema.json' with { type: 'json' };
+import recordSettings from '../config/record-settings.schema.json' with { type: 'json' };
 import watcherSettings from '../config/watcher-settings.schema.json' with { type: 'json' };
 import nodeState from '../node-state.schema.json' with { type: 'json' };
 import podState from '../pod-state.schema.json' with { type: 'json' };
@@ -32,6 +33,7 @@ export const configSchemas = {
   brokerUsers,
   brokerSettings,
   watcherSettings,
+  recordSettings,
   ledSettings,
 } as const satisfies Record<string, JsonSchema>;
 

@@ -24,7 +24,7 @@ const mod = (s: ClusterState, o: PodOpts) => s.apply({ kind: 'pods', type: 'MODI
 const events = (changes: Change[]) =>
   changes.flatMap((c) =>
     c.kind === 'event'
-      ? [{ node: c.node, type: c.event.type, id: c.event.id, data: c.event.data as Record<string, unknown> }]
+      ? [{ node: c.node, type: c.event.type, id: c.event.id, data: c.event.data as unknown as Record<string, unknown> }]
       : [],
   );
 const types = (changes: Change[]) => events(changes).map((e) => e.type.replace(/^io\.kubeblink\./, ''));

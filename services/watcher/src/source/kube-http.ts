@@ -1,0 +1,77 @@
+// HTTP to the kube-apiserver with the credentials of a kubeconfig (or the pod's ServiceAccount), via
+// @kubernetes/client-node's KubeConfig: it knows every auth method (client certificates, tokens,
+// exec plugins). Requests themselves are plain node:https, so that a watch streams line by line and
+// nothing but the watcher's compact state is kept.
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { type RequestOptions as HttpsRequestOptions, request as httpsRequest } from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  readonly code: number;
+  constructor(code: number, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export class KubeHttp {
+  readonly kc: KubeConfig;
+  readonly server: URL;
+
+  constructor(kc: KubeConfig) {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new Error('the kubeconfig has no current cluster');
+    this.kc = kc;
+    this.server = new URL(cluster.server);
+  }
+
+  /** A kubeconfig file; else the pod's ServiceAccount when in a cluster; else the default kubeconfig. */
+  static load(kubeconfig?: string): KubeHttp {
+    const kc = new KubeConfig();
+    if (kubeconfig) kc.loadFromFile(kubeconfig);
+    else if (process.env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
+    else kc.loadFromDefault();
+    return new KubeHttp(kc);
+  }
+
+  /** Starts a GET and resolves with the response once its headers are in (any status). */
+  async get(path: string, signal?: AbortSignal, accept = 'application/json'): Promise<IncomingMessage> {
+    const url = new URL(path, this.server);
+    const opts: HttpsRequestOptions = {
+      method: 'GET',
+      headers: { accept },
+      signal,
+    };
+    await this.kc.applyToHTTPSOptions(opts);
+    const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
+    return await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = send(url, opts, resolve);
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  /** GET returning parsed JSON; a non-2xx status becomes an ApiError carrying the API's message. */
+  async getJson<T>(path: string, signal?: AbortSignal, accept?: string): Promise<T> {
+    const res = await this.get(path, signal, accept);
+    const body = await readBody(res);
+    if ((res.statusCode ?? 0) >= 300) throw apiError(res.statusCode ?? 0, body);
+    return JSON.parse(body) as T;
+  }
+}
+
+export async function readBody(res: IncomingMessage): Promise<string> {
+  res.setEncoding('utf8');
+  let body = '';
+  for await (const chunk of res) body += chunk;
+  return body;
+}
+
+export function apiError(code: number, body: string): ApiError {
+  let message = body.slice(0, 500);
+  try {
+    message = (JSON.parse(body) as { message?: string }).message ?? message;
+  } catch {}
+  return new ApiError(code, `HTTP ${code}: ${message}`);
+}
