@@ -1,0 +1,278 @@
+// kubectl parity: pods with crafted statuses written through the API (KWOK leaves pods labelled for
+// the pod runner alone), then every retained PodState's status/ready/restarts compared with the
+// apiserver's own Table output for the same pods (what `kubectl get pods` prints), and every
+// NodeState's status and roles with the nodes' Table.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { loudSkip } from '@kubeblink/test/support/sim';
+import { until } from '@kubeblink/test/support/wait';
+import { C, type Harness, type Json, startHarness } from './cluster-harness.ts';
+
+const NS = 'parity';
+const TABLE = 'application/json;as=Table;g=meta.k8s.io;v=v1';
+const MERGE = 'application/merge-patch+json';
+const ago = (min: number) => new Date(Date.now() - min * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
+
+const run = (startedAt = ago(10)) => ({ running: { startedAt } });
+const wait = (reason: string) => ({ waiting: { reason } });
+const term = (reason: string | null, exitCode: number, signal?: number) => ({
+  terminated: {
+    ...(reason ? { reason } : {}),
+    exitCode,
+    ...(signal ? { signal } : {}),
+    startedAt: ago(20),
+    finishedAt: ago(5),
+  },
+});
+const st = (
+  name: string,
+  state: Json,
+  o: { ready?: boolean; restarts?: number; started?: boolean; last?: Json } = {},
+) => ({
+  name,
+  image: `img/${name}:1`,
+  imageID: '',
+  ready: o.ready ?? false,
+  restartCount: o.restarts ?? 0,
+  ...(o.started !== undefined ? { started: o.started } : {}),
+  state,
+  lastState: o.last ?? {},
+});
+const cond = (c: Record<string, string>) => Object.entries(c).map(([type, status]) => ({ type, status }));
+
+interface Case {
+  name: string;
+  containers?: string[];
+  init?: string[];
+  sidecars?: string[];
+  status?: Json;
+  deleteWithGrace?: boolean;
+  noNode?: boolean;
+  gated?: boolean;
+}
+
+const cases: Case[] = [
+  {
+    name: 'running-ready',
+    status: {
+      phase: 'Running',
+      conditions: cond({ Ready: 'True' }),
+      containerStatuses: [st('app', run(), { ready: true })],
+    },
+  },
+  { name: 'creating', status: { containerStatuses: [st('app', wait('ContainerCreating'))] } },
+  {
+    name: 'crashloop',
+    status: {
+      phase: 'Running',
+      containerStatuses: [st('app', wait('CrashLoopBackOff'), { restarts: 3, last: term('Error', 1) })],
+    },
+  },
+  { name: 'signal', status: { phase: 'Running', containerStatuses: [st('app', term(null, 137, 9))] } },
+  { name: 'exitcode', status: { phase: 'Running', containerStatuses: [st('app', term(null, 3))] } },
+  { name: 'completed', status: { phase: 'Succeeded', containerStatuses: [st('app', term('Completed', 0))] } },
+  {
+    name: 'completed-running',
+    containers: ['job', 'app'],
+    status: {
+      phase: 'Running',
+      conditions: cond({ Ready: 'True' }),
+      containerStatuses: [st('job', term('Completed', 0)), st('app', run(), { ready: true })],
+    },
+  },
+  {
+    name: 'completed-notready',
+    containers: ['job', 'app'],
+    status: {
+      phase: 'Running',
+      conditions: cond({ Ready: 'False' }),
+      containerStatuses: [st('job', term('Completed', 0)), st('app', run(), { ready: true })],
+    },
+  },
+  {
+    name: 'completed-error',
+    containers: ['job', 'side'],
+    status: { phase: 'Failed', containerStatuses: [st('job', term('Completed', 0)), st('side', term('Error', 1))] },
+  },
+  {
+    name: 'first-container-wins',
+    containers: ['a', 'b'],
+    status: { containerStatuses: [st('a', wait('ImagePullBackOff')), st('b', wait('ContainerCreating'))] },
+  },
+  {
+    name: 'init-0of2',
+    init: ['i1', 'i2'],
+    status: {
+      initContainerStatuses: [st('i1', wait('PodInitializing')), st('i2', wait('PodInitializing'))],
+      containerStatuses: [st('app', wait('PodInitializing'))],
+    },
+  },
+  {
+    name: 'init-1of2',
+    init: ['i1', 'i2'],
+    status: { initContainerStatuses: [st('i1', term('Completed', 0)), st('i2', run())] },
+  },
+  {
+    name: 'init-error',
+    init: ['i1'],
+    status: { initContainerStatuses: [st('i1', term('Error', 1), { restarts: 2, last: term('Error', 1) })] },
+  },
+  { name: 'init-signal', init: ['i1'], status: { initContainerStatuses: [st('i1', term(null, 137, 9))] } },
+  { name: 'init-exitcode', init: ['i1'], status: { initContainerStatuses: [st('i1', term(null, 2))] } },
+  {
+    name: 'init-crashloop',
+    init: ['i1'],
+    status: { initContainerStatuses: [st('i1', wait('CrashLoopBackOff'), { restarts: 4 })] },
+  },
+  {
+    name: 'sidecar-running',
+    init: ['proxy'],
+    sidecars: ['proxy'],
+    status: {
+      phase: 'Running',
+      conditions: cond({ Initialized: 'True', Ready: 'True' }),
+      initContainerStatuses: [st('proxy', run(), { ready: true, started: true, restarts: 1, last: term('Error', 1) })],
+      containerStatuses: [st('app', run(), { ready: true })],
+    },
+  },
+  {
+    name: 'sidecar-starting',
+    init: ['proxy'],
+    sidecars: ['proxy'],
+    status: {
+      initContainerStatuses: [st('proxy', run(), { started: false })],
+      containerStatuses: [st('app', wait('PodInitializing'))],
+    },
+  },
+  {
+    name: 'init-failed-initialized',
+    init: ['i1'],
+    status: {
+      phase: 'Running',
+      conditions: cond({ Initialized: 'True', Ready: 'True' }),
+      initContainerStatuses: [st('i1', term('Error', 1), { restarts: 5 })],
+      containerStatuses: [st('app', run(), { ready: true })],
+    },
+  },
+  { name: 'evicted', status: { phase: 'Failed', reason: 'Evicted', message: 'The node was low on resource: memory.' } },
+  {
+    name: 'terminating',
+    status: { phase: 'Running', containerStatuses: [st('app', run(), { ready: true })] },
+    deleteWithGrace: true,
+  },
+  {
+    name: 'nodelost',
+    status: { phase: 'Running', reason: 'NodeLost', containerStatuses: [st('app', run())] },
+    deleteWithGrace: true,
+  },
+  { name: 'gated', gated: true, noNode: true },
+  { name: 'pending' },
+];
+
+describe('kubectl parity on the simulated cluster', () => {
+  let h: Harness | undefined;
+  let skip = '';
+
+  before(async () => {
+    const r = await startHarness({ nodes: 1 });
+    if (typeof r === 'string') {
+      skip = loudSkip('kubectl parity tests', r);
+      return;
+    }
+    h = r;
+    await h.apply('POST', '/api/v1/namespaces', { metadata: { name: NS } });
+    for (const c of cases) {
+      const containers = (c.containers ?? ['app']).map((name) => ({ name, image: `img/${name}:1` }));
+      const initContainers = (c.init ?? []).map((name) => ({
+        name,
+        image: `img/${name}:1`,
+        ...(c.sidecars?.includes(name) ? { restartPolicy: 'Always' } : {}),
+      }));
+      await h.apply('POST', `/api/v1/namespaces/${NS}/pods`, {
+        metadata: { name: c.name, labels: { [h.sim.runnerLabel]: 'true' } },
+        spec: {
+          ...(c.noNode ? {} : { nodeName: 'pi3-worker-1' }),
+          ...(c.gated ? { schedulingGates: [{ name: 'kubeblink.io/hold' }] } : {}),
+          initContainers,
+          containers,
+        },
+      });
+      if (c.status)
+        await h.apply('PATCH', `/api/v1/namespaces/${NS}/pods/${c.name}/status`, { status: c.status }, MERGE);
+      if (c.deleteWithGrace)
+        await h.kube.must('DELETE', `/api/v1/namespaces/${NS}/pods/${c.name}?gracePeriodSeconds=3000`);
+    }
+  });
+  after(async () => h?.stop());
+
+  test('every pod: STATUS, READY and RESTARTS equal the apiserver Table', async (t) => {
+    if (!h) return t.skip(skip);
+    let diff: string[] = [];
+    await until(
+      async () => {
+        const table = (await h!.kube.must('GET', `/api/v1/namespaces/${NS}/pods`, undefined, { Accept: TABLE })).json();
+        const col = (n: string) => table.columnDefinitions.findIndex((d: Json) => d.name === n);
+        const [iName, iReady, iStatus, iRestarts] = ['Name', 'Ready', 'Status', 'Restarts'].map(col);
+        const states = new Map(
+          [...(await h!.retained()).values()].filter((v) => v.namespace === NS).map((v) => [v.name, v]),
+        );
+        diff = [];
+        for (const row of table.rows as Json[]) {
+          const name = row.cells[iName as number];
+          const s = states.get(name);
+          const restartsCell = String(row.cells[iRestarts as number]);
+          const want = `${row.cells[iStatus as number]} ${row.cells[iReady as number]} ${restartsCell.split(' ')[0]} ${restartsCell.includes('ago')}`;
+          const got = s ? `${s.status} ${s.ready} ${s.restarts} ${s.lastRestartAt !== null}` : '(no state)';
+          if (want !== got) diff.push(`${name}: kubectl "${want}", watcher "${got}"`);
+        }
+        return table.rows.length === cases.length && diff.length === 0;
+      },
+      'watcher states equal the Table',
+      60_000,
+      500,
+    ).catch((err) => {
+      throw new Error(`${err.message}\n${diff.join('\n')}`);
+    });
+    // the cases really cover the branches they are named after
+    const statuses = new Set([...(await h.retained()).values()].filter((v) => v.namespace === NS).map((v) => v.status));
+    for (const s of [
+      'Init:0/2',
+      'Init:1/2',
+      'Init:Error',
+      'Init:Signal:9',
+      'Init:ExitCode:2',
+      'Signal:9',
+      'ExitCode:3',
+      'NotReady',
+      'Terminating',
+      'Unknown',
+      'SchedulingGated',
+      'Evicted',
+      'Completed',
+      'Running',
+    ]) {
+      assert.ok(statuses.has(s), `a case shows ${s}: ${[...statuses].join(', ')}`);
+    }
+  });
+
+  test('every node: STATUS and ROLES equal the apiserver Table', async (t) => {
+    if (!h) return t.skip(skip);
+    await h.apply('PATCH', '/api/v1/nodes/pi3-worker-1', { spec: { unschedulable: true } }, MERGE);
+    await until(
+      async () => {
+        const table = (await h!.kube.must('GET', '/api/v1/nodes', undefined, { Accept: TABLE })).json();
+        const col = (n: string) => table.columnDefinitions.findIndex((d: Json) => d.name === n);
+        const retained = await h!.retained();
+        return (table.rows as Json[]).every((row) => {
+          const name = row.cells[col('Name')];
+          const s = retained.get(`${C}/nodes/${name}/state`);
+          const roles = s?.roles.length ? s.roles.join(',') : '<none>';
+          return s && s.status === row.cells[col('Status')] && roles === row.cells[col('Roles')];
+        });
+      },
+      'node states equal the Table',
+      30_000,
+      500,
+    );
+  });
+});
