@@ -3,6 +3,7 @@
 // apiserver's own Table output for the same pods (what `kubectl get pods` prints), and every
 // NodeState's status and roles with the nodes' Table.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { loudSkip } from '@kubeblink/test/support/sim';
 import { until } from '@kubeblink/test/support/wait';
@@ -169,6 +170,26 @@ const cases: Case[] = [
   { name: 'pending' },
 ];
 
+async function saveFixtures(h: Harness): Promise<void> {
+  const get = async (path: string, accept?: string) =>
+    (await h.kube.must('GET', path, undefined, accept ? { Accept: accept } : undefined)).json();
+  const columns = (table: Json, names: string[]) =>
+    (table.rows as Json[]).map((row) =>
+      Object.fromEntries(
+        names.map((n) => [n, row.cells[table.columnDefinitions.findIndex((d: Json) => d.name === n)]]),
+      ),
+    );
+  const version = (await get('/version')).gitVersion;
+  const fixture = {
+    about: `Real objects from the simulated cluster (Kubernetes ${version}) and the apiserver's Table columns for them; written by parity.cluster.test.ts with KUBEBLINK_SAVE_FIXTURES=1.`,
+    pods: (await get(`/api/v1/namespaces/${NS}/pods`)).items,
+    podColumns: columns(await get(`/api/v1/namespaces/${NS}/pods`, TABLE), ['Name', 'Ready', 'Status', 'Restarts']),
+    nodes: (await get('/api/v1/nodes')).items,
+    nodeColumns: columns(await get('/api/v1/nodes', TABLE), ['Name', 'Status', 'Roles']),
+  };
+  writeFileSync(new URL('./fixtures/real-objects.json', import.meta.url), `${JSON.stringify(fixture, null, 1)}\n`);
+}
+
 describe('kubectl parity on the simulated cluster', () => {
   let h: Harness | undefined;
   let skip = '';
@@ -233,6 +254,8 @@ describe('kubectl parity on the simulated cluster', () => {
     ).catch((err) => {
       throw new Error(`${err.message}\n${diff.join('\n')}`);
     });
+    // KUBEBLINK_SAVE_FIXTURES=1: keep these real API objects and kubectl's columns for the unit tests
+    if (process.env.KUBEBLINK_SAVE_FIXTURES) await saveFixtures(h);
     // the cases really cover the branches they are named after
     const statuses = new Set([...(await h.retained()).values()].filter((v) => v.namespace === NS).map((v) => v.status));
     for (const s of [
