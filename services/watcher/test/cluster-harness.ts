@@ -30,7 +30,9 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(o: { nodes?: number } = {}): Promise<Harness | string> {
+export async function startHarness(
+  o: { nodes?: number; kubeconfig?: (sim: SimCluster) => Promise<string> } = {},
+): Promise<Harness | string> {
   const sim = await startSim(o);
   if (typeof sim === 'string') return sim;
   const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
@@ -50,7 +52,7 @@ export async function startHarness(o: { nodes?: number } = {}): Promise<Harness 
     reconnect: { minMs: 100, maxMs: 1000 },
   });
   const source = new InformerSource({
-    kubeconfig: sim.kubeconfig,
+    kubeconfig: o.kubeconfig ? await o.kubeconfig(sim) : sim.kubeconfig,
     pageSize: 50,
     watchTimeoutSeconds: 60,
     watchdogSeconds: 90,
