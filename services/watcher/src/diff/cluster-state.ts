@@ -24,8 +24,16 @@ export type Change =
 
 export const podNode = (s: PodState): string => s.node ?? UNSCHEDULED_SEGMENT;
 
-function sameExceptVersion(a: object, b: object): boolean {
-  return isDeepStrictEqual({ ...a, resourceVersion: '' }, { ...b, resourceVersion: '' });
+/** Equal but for resourceVersion (a node heartbeat, a relist): then nothing is published. */
+function sameExceptVersion<T extends { resourceVersion: string }>(a: T, b: T): boolean {
+  // Swapping the version in and out avoids copying both objects on this hot path.
+  const rv = b.resourceVersion;
+  b.resourceVersion = a.resourceVersion;
+  try {
+    return isDeepStrictEqual(a, b);
+  } finally {
+    b.resourceVersion = rv;
+  }
 }
 
 export class ClusterState {
