@@ -22,7 +22,8 @@ function buildStream(): string[] {
   const lines: string[] = [JSON.stringify({ kubeblink: 'recording', version: 1 })];
   let rv = 1000;
   let t = 0;
-  const line = (type: string, object?: Pod) => lines.push(JSON.stringify({ t: t++, kind: 'pods', type, ...(object ? { object } : {}) }));
+  const line = (type: string, object?: Pod) =>
+    lines.push(JSON.stringify({ t: t++, kind: 'pods', type, ...(object ? { object } : {}) }));
   line('SYNC_START');
   line('SYNC_END');
   for (let i = 0; i < PODS; i++) {
@@ -105,7 +106,15 @@ for (let r = 0; r < ROUNDS; r++) {
 const [parseMs, pipeMs, validMs] = bests as [number, number, number];
 const mb = bytes / 1e6;
 const events = lines.length - 1;
-console.log(`recorded stream: ${events} watch events, ${mb.toFixed(1)} MB (${PODS} pods x 6), ${produced} states/events produced`);
-console.log(`baseline JSON.parse:                 ${(mb / (parseMs / 1000)).toFixed(1)} MB/s  ${Math.round(events / (parseMs / 1000))} events/s`);
-console.log(`(a) parse+derive+diff+outbox:        ${(mb / (pipeMs / 1000)).toFixed(1)} MB/s  ${Math.round(events / (pipeMs / 1000))} events/s  ratio ${(parseMs / pipeMs).toFixed(2)}x (aim >= 0.5x)`);
-console.log(`(b) (a) + schema validation (Ajv):   ${(mb / (validMs / 1000)).toFixed(1)} MB/s  ${Math.round(events / (validMs / 1000))} events/s  ratio ${(parseMs / validMs).toFixed(2)}x`);
+console.log(
+  `recorded stream: ${events} watch events, ${mb.toFixed(1)} MB (${PODS} pods x 6), ${produced} states/events produced`,
+);
+console.log(
+  `baseline JSON.parse:                 ${(mb / (parseMs / 1000)).toFixed(1)} MB/s  ${Math.round(events / (parseMs / 1000))} events/s`,
+);
+console.log(
+  `(a) parse+derive+diff+outbox:        ${(mb / (pipeMs / 1000)).toFixed(1)} MB/s  ${Math.round(events / (pipeMs / 1000))} events/s  ratio ${(parseMs / pipeMs).toFixed(2)}x (aim >= 0.5x)`,
+);
+console.log(
+  `(b) (a) + schema validation (Ajv):   ${(mb / (validMs / 1000)).toFixed(1)} MB/s  ${Math.round(events / (validMs / 1000))} events/s  ratio ${(parseMs / validMs).toFixed(2)}x`,
+);

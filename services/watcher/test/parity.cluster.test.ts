@@ -3,10 +3,17 @@
 // apiserver's own Table output for the same pods (what `kubectl get pods` prints), and every
 // NodeState's status and roles with the nodes' Table.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loudSkip } from '@kubeblink/test/support/sim';
 import { until } from '@kubeblink/test/support/wait';
+import { pino } from 'pino';
+import { ClusterState } from '../src/diff/cluster-state.ts';
+import { RecordingSource } from '../src/source/recording.ts';
 import { C, type Harness, type Json, startHarness } from './cluster-harness.ts';
 
 const NS = 'parity';
@@ -297,5 +304,53 @@ describe('kubectl parity on the simulated cluster', () => {
       30_000,
       500,
     );
+  });
+
+  test('kubeblink record saves the watch stream; replaying it gives the same states', async (t) => {
+    if (!h) return t.skip(skip);
+    const file = join(mkdtempSync(join(tmpdir(), 'kubeblink-record-')), 'parity.jsonl');
+    const cli = new URL('../../cli/bin/kubeblink.js', import.meta.url).pathname;
+    const rec = spawn(
+      process.execPath,
+      [cli, 'record', file, '--kubeconfig', h.sim.kubeconfig, '--namespace', NS, '--duration', '4'],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let stderr = '';
+    rec.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    // a change while recording: it must be in the stream as a watch event
+    await until(
+      () => stderr.includes('"synced"') || readFileSync(file, 'utf8').includes('SYNC_END'),
+      'recorder synced',
+      30_000,
+      100,
+    ).catch(() => {});
+    await h.apply(
+      'PATCH',
+      `/api/v1/namespaces/${NS}/pods/creating/status`,
+      { status: { containerStatuses: [st('app', wait('ErrImagePull'))] } },
+      MERGE,
+    );
+    const [code] = await once(rec, 'exit');
+    assert.equal(code, 0, stderr);
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    assert.equal(JSON.parse(lines[0] as string).kubeblink, 'recording');
+    assert.ok(
+      lines.some((l) => l.includes('"type":"MODIFIED"') && l.includes('ErrImagePull')),
+      'the change is recorded',
+    );
+    const store = new ClusterState({ cluster: 'default', now: () => new Date() });
+    let done = false;
+    const source = new RecordingSource({ file, speed: 0, log: pino({ level: 'silent' }), onEnd: () => (done = true) });
+    await source.start((e) => store.apply(e));
+    await until(() => done, 'replayed');
+    const table = (await h.kube.must('GET', `/api/v1/namespaces/${NS}/pods`, undefined, { Accept: TABLE })).json();
+    const iName = table.columnDefinitions.findIndex((d: Json) => d.name === 'Name');
+    const iStatus = table.columnDefinitions.findIndex((d: Json) => d.name === 'Status');
+    const replayed = new Map([...store.pods.values()].map((r) => [r.state.name, r.state.status]));
+    for (const row of table.rows as Json[])
+      assert.equal(replayed.get(row.cells[iName]), row.cells[iStatus], row.cells[iName]);
+    assert.equal(replayed.get('creating'), 'ErrImagePull');
   });
 });
