@@ -35,8 +35,16 @@ export class KubeHttp {
     return new KubeHttp(kc);
   }
 
-  /** Starts a GET and resolves with the response once its headers are in (any status). */
-  async get(path: string, signal?: AbortSignal, accept = 'application/json'): Promise<IncomingMessage> {
+  /**
+   * Starts a GET and resolves with the response once its headers are in (any status). `idleMs`: the
+   * socket may stay silent this long (connect included) before the request fails.
+   */
+  async get(
+    path: string,
+    signal?: AbortSignal,
+    accept = 'application/json',
+    idleMs = 60_000,
+  ): Promise<IncomingMessage> {
     const url = new URL(path, this.server);
     const opts: HttpsRequestOptions = {
       method: 'GET',
@@ -44,9 +52,12 @@ export class KubeHttp {
       signal,
     };
     await this.kc.applyToHTTPSOptions(opts);
+    // Plain http (a local proxy, a test server): client-node's agent is an https one.
+    if (url.protocol === 'http:') delete opts.agent;
     const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
     return await new Promise<IncomingMessage>((resolve, reject) => {
       const req = send(url, opts, resolve);
+      req.setTimeout(idleMs, () => req.destroy(new Error(`no data from the apiserver for ${idleMs} ms`)));
       req.on('error', reject);
       req.end();
     });

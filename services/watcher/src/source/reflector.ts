@@ -100,8 +100,14 @@ export class Reflector {
           await this.list(this.current.signal);
           this.needList = false;
         }
-        await this.watch(this.current.signal);
-        this.backoff.reset();
+        const began = performance.now();
+        const events = await this.watch(this.current.signal);
+        if (events === 0 && performance.now() - began < 1000) {
+          // A watch the server ends at once (it is shutting down, say) must not become a busy loop.
+          await sleep(this.backoff.next());
+        } else {
+          this.backoff.reset();
+        }
       } catch (err) {
         if (this.stopped) break;
         const cause = err instanceof WatchEnded ? err.why : this.abortCause;
@@ -156,7 +162,8 @@ export class Reflector {
     this.o.metrics.sawWatchEvent();
   }
 
-  private async watch(signal: AbortSignal): Promise<void> {
+  /** Runs one watch request to its end; returns how many lines it delivered. */
+  private async watch(signal: AbortSignal): Promise<number> {
     // client-go: timeoutSeconds randomised between the minimum and twice it, so watches spread out.
     const timeout = Math.round(this.o.watchTimeoutSeconds * (1 + Math.random()));
     const params: Record<string, string> = {
@@ -165,13 +172,15 @@ export class Reflector {
       timeoutSeconds: String(timeout),
     };
     if (this.resourceVersion) params.resourceVersion = this.resourceVersion;
-    const res = await this.o.http.get(this.query(params), signal);
+    // The socket may idle as long as the watchdog allows (0: the server's own timeout plus a margin).
+    const idleMs = (this.o.watchdogSeconds || timeout + 30) * 1000;
+    const res = await this.o.http.get(this.query(params), signal, 'application/json', idleMs);
     if ((res.statusCode ?? 0) === 410) throw new WatchEnded('gone', 'HTTP 410');
     if ((res.statusCode ?? 0) >= 300) throw apiError(res.statusCode ?? 0, await readBody(res));
-    await this.readStream(res);
+    return await this.readStream(res);
   }
 
-  private async readStream(res: IncomingMessage): Promise<void> {
+  private async readStream(res: IncomingMessage): Promise<number> {
     const watchdogMs = this.o.watchdogSeconds * 1000;
     let timer: NodeJS.Timeout | undefined;
     const arm = () => {
@@ -185,9 +194,11 @@ export class Reflector {
     };
     arm();
     const lines = createInterface({ input: res, crlfDelay: Number.POSITIVE_INFINITY });
+    let count = 0;
     try {
       for await (const line of lines) {
         if (!line) continue;
+        count++;
         arm();
         this.o.metrics.sawWatchEvent();
         this.handleLine(line);
@@ -197,6 +208,7 @@ export class Reflector {
       lines.close();
     }
     if (this.abortCause) throw new WatchEnded(this.abortCause, 'watch aborted');
+    return count;
   }
 
   private handleLine(line: string): void {
