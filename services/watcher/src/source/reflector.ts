@@ -172,8 +172,9 @@ export class Reflector {
       timeoutSeconds: String(timeout),
     };
     if (this.resourceVersion) params.resourceVersion = this.resourceVersion;
-    // The socket may idle as long as the watchdog allows (0: the server's own timeout plus a margin).
-    const idleMs = (this.o.watchdogSeconds || timeout + 30) * 1000;
+    // A last resort behind the watchdog (which restarts a silent watch first, and counts it as such):
+    // the socket fails once idle for the watchdog time (or the server's timeout) plus a margin.
+    const idleMs = ((this.o.watchdogSeconds || timeout) + 30) * 1000;
     const res = await this.o.http.get(this.query(params), signal, 'application/json', idleMs);
     if ((res.statusCode ?? 0) === 410) throw new WatchEnded('gone', 'HTTP 410');
     if ((res.statusCode ?? 0) >= 300) throw apiError(res.statusCode ?? 0, await readBody(res));
