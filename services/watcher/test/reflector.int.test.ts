@@ -2,11 +2,13 @@
 // watch from the list's resourceVersion with bookmarks, the label selector on every request, 410
 // Gone -> relist, and the watchdog restarting a silent watch from the newest resourceVersion.
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createRegistry } from '@kubeblink/core';
 import { until } from '@kubeblink/test/support/wait';
-import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { watcherMetrics } from '../src/metrics.ts';
 import { KubeHttp } from '../src/source/kube-http.ts';
@@ -15,6 +17,7 @@ import type { SourceEvent } from '../src/source/types.ts';
 
 type Handler = (url: URL, res: ServerResponse) => void;
 const requests: URL[] = [];
+const authorization: (string | undefined)[] = [];
 const script: Handler[] = [];
 let server: Server;
 let port = 0;
@@ -30,6 +33,7 @@ before(async () => {
   server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x');
     requests.push(url);
+    authorization.push(req.headers.authorization);
     const next = script.shift();
     if (next) next(url, res);
     else res.writeHead(500).end('{"message":"script exhausted"}');
@@ -42,15 +46,25 @@ after(() => {
   server.close();
 });
 
-function kubeHttp(): KubeHttp {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'fake', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-    users: [{ name: 'u', token: 'secret-token' }],
-    contexts: [{ name: 'ctx', cluster: 'fake', user: 'u' }],
-    currentContext: 'ctx',
-  });
-  return new KubeHttp(kc);
+/** A kubeconfig file (YAML) with a bearer token, read by the watcher's own loader. */
+function kubeHttp(): Promise<KubeHttp> {
+  const file = join(mkdtempSync(join(tmpdir(), 'kubeblink-kc-')), 'kubeconfig');
+  writeFileSync(
+    file,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'current-context: ctx',
+      'clusters:',
+      `- name: fake\n  cluster:\n    server: http://127.0.0.1:${port}`,
+      'users:',
+      '- name: u\n  user:\n    token: secret-token',
+      'contexts:',
+      '- name: ctx\n  context:\n    cluster: fake\n    user: u',
+      '',
+    ].join('\n'),
+  );
+  return KubeHttp.load(file);
 }
 
 test('paged list, watch with bookmarks from the list version, 410 relists, watchdog restarts a silent watch', async () => {
@@ -88,7 +102,7 @@ test('paged list, watch with bookmarks from the list version, 410 relists, watch
     watchTimeoutSeconds: 30,
     watchdogSeconds: 1,
     relistIntervalSeconds: 0,
-    http: kubeHttp(),
+    http: await kubeHttp(),
     emit: (e: SourceEvent) =>
       emitted.push(
         'object' in e ? `${e.type} ${e.object.metadata?.name}@${e.object.metadata?.resourceVersion}` : e.type,
@@ -128,6 +142,10 @@ test('paged list, watch with bookmarks from the list version, 410 relists, watch
   assert.deepEqual(q(3), { limit: '2', labelSelector: 'app=web' }, 'relist after 410');
   assert.equal(q(4).resourceVersion, '20');
   assert.equal(q(5).resourceVersion, '21', 'the watchdog resumes from the newest version');
+  assert.ok(
+    authorization.every((a) => a === 'Bearer secret-token'),
+    'the token is sent with every request',
+  );
   const restarts = await registry.getSingleMetric('kubeblink_watcher_watch_restarts_total')?.get();
   const causes = Object.fromEntries((restarts?.values ?? []).map((v) => [v.labels.cause, v.value]));
   assert.deepEqual([causes.gone, causes.watchdog], [1, 1]);

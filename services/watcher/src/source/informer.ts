@@ -30,7 +30,7 @@ export class InformerSource implements Source {
   }
 
   async start(listener: SourceListener): Promise<void> {
-    const http = KubeHttp.load(this.o.kubeconfig);
+    const http = await KubeHttp.load(this.o.kubeconfig);
     this.o.log.info({ server: http.server.origin, namespace: this.o.namespace ?? '(all)' }, 'watching the API');
     const common = {
       pageSize: this.o.pageSize,

@@ -1,10 +1,9 @@
-// HTTP to the kube-apiserver with the credentials of a kubeconfig (or the pod's ServiceAccount), via
-// @kubernetes/client-node's KubeConfig: it knows every auth method (client certificates, tokens,
-// exec plugins). Requests themselves are plain node:https, so that a watch streams line by line and
-// nothing but the watcher's compact state is kept.
+// HTTP to the kube-apiserver with the credentials of a kubeconfig or the pod's ServiceAccount (see
+// kubeconfig.ts). Requests are plain node:https, so that a watch streams line by line and nothing
+// but the watcher's compact state is kept.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { type RequestOptions as HttpsRequestOptions, request as httpsRequest } from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
+import { type ApiAuth, loadAuth } from './kubeconfig.ts';
 
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -16,23 +15,17 @@ export class ApiError extends Error {
 }
 
 export class KubeHttp {
-  readonly kc: KubeConfig;
+  readonly auth: ApiAuth;
   readonly server: URL;
 
-  constructor(kc: KubeConfig) {
-    const cluster = kc.getCurrentCluster();
-    if (!cluster) throw new Error('the kubeconfig has no current cluster');
-    this.kc = kc;
-    this.server = new URL(cluster.server);
+  constructor(auth: ApiAuth) {
+    this.auth = auth;
+    this.server = auth.server;
   }
 
-  /** A kubeconfig file; else the pod's ServiceAccount when in a cluster; else the default kubeconfig. */
-  static load(kubeconfig?: string): KubeHttp {
-    const kc = new KubeConfig();
-    if (kubeconfig) kc.loadFromFile(kubeconfig);
-    else if (process.env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
-    else kc.loadFromDefault();
-    return new KubeHttp(kc);
+  /** A kubeconfig file; else the pod's ServiceAccount when in a cluster; else $KUBECONFIG or ~/.kube/config. */
+  static async load(kubeconfig?: string): Promise<KubeHttp> {
+    return new KubeHttp(await loadAuth(kubeconfig));
   }
 
   /**
@@ -51,8 +44,8 @@ export class KubeHttp {
       headers: { accept },
       signal,
     };
-    await this.kc.applyToHTTPSOptions(opts);
-    // Plain http (a local proxy, a test server): client-node's agent is an https one.
+    await this.auth.apply(opts);
+    // Plain http (a local proxy, a test server): the agent is an https one.
     if (url.protocol === 'http:') delete opts.agent;
     const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
     return await new Promise<IncomingMessage>((resolve, reject) => {
