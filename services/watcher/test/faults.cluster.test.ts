@@ -28,7 +28,7 @@ class CuttingProxy {
     this.target = target;
   }
   async start(): Promise<void> {
-    this.server = createServer((client) => {
+    const server = createServer((client) => {
       if (this.refusing) return client.destroy();
       const upstream = connect(this.target, '127.0.0.1');
       for (const s of [client, upstream]) {
@@ -40,8 +40,9 @@ class CuttingProxy {
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
-    await new Promise<void>((r) => this.server?.listen(0, '127.0.0.1', r));
-    this.port = (this.server?.address() as { port: number }).port;
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    this.server = server;
+    this.port = (server.address() as { port: number }).port;
   }
   cut(): void {
     this.cuts++;
