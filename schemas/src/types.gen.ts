@@ -858,6 +858,14 @@ export interface WatcherSettings {
    * Objects per page when listing (limit/continue).
    */
   pageSize?: number;
+  /**
+   * Elect one active watcher with a coordination.k8s.io Lease in this namespace (needs get/create/update on leases); without it, run a single replica with a Recreate rollout.
+   */
+  leaseNamespace?: string;
+  /**
+   * Name of the Lease; default kubeblink-watcher-<cluster>.
+   */
+  leaseName?: string;
 }
 /**
  * Settings of `kubeblink record FILE`: saves a cluster's pod and node watch stream as JSON lines, for `kubeblink watcher --source recording`.

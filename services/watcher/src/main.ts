@@ -1,7 +1,9 @@
 // Wiring of `kubeblink watcher` and `kubeblink record` from their settings.
 import { busFromSettings, Controller, HealthServer, runUntilSignal, serviceRuntime, VERSION } from '@kubeblink/core';
 import type { RecordSettings, WatcherSettings } from '@kubeblink/schemas';
+import { LeaseElector } from './lease.ts';
 import { watcherMetrics } from './metrics.ts';
+import { KubeHttp } from './source/kube-http.ts';
 import { RecordingWriter } from './source/recording.ts';
 import { createSource } from './source/registry.ts';
 import { Pipeline } from './watcher.ts';
@@ -37,6 +39,22 @@ export async function runWatcher(settings: WatcherSettings): Promise<void> {
       ready: () => pipeline.publisher.status === 'ready',
     }),
   );
+  if (settings.leaseNamespace) {
+    // Before the bus: a standby neither connects nor publishes (not even a last will).
+    controller.add(
+      new LeaseElector({
+        http: await KubeHttp.load(settings.kubeconfig),
+        namespace: settings.leaseNamespace,
+        name: settings.leaseName ?? `kubeblink-watcher-${settings.cluster ?? 'default'}`,
+        identity: rt.instance,
+        log: rt.log,
+        // client-go's way: a leader that lost its lease exits at once and Kubernetes restarts it as a
+        // candidate. Its last will (`offline`) comes before the new leader's `syncing`: the renew
+        // deadline is shorter than the lease, so it is gone before anyone else may take over.
+        onLost: () => process.exit(1),
+      }),
+    );
+  }
   controller.add(pipeline.publisherComponent());
   controller.add(bus);
   controller.add(pipeline);

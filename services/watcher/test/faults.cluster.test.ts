@@ -11,6 +11,9 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loudSkip } from '@kubeblink/test/support/sim';
 import { until } from '@kubeblink/test/support/wait';
+import { pino } from 'pino';
+import { LeaseElector } from '../src/lease.ts';
+import { KubeHttp } from '../src/source/kube-http.ts';
 import { type Harness, type Json, startHarness } from './cluster-harness.ts';
 
 const NS = 'faults';
@@ -189,5 +192,48 @@ describe('watcher fault tolerance on the simulated cluster', () => {
     await h.waitEvent('p1 second restart', (e) => ofPod('p1', 'restarted')(e) && e.data.restartCount === 2, 120_000);
     await h.waitEvent('p2 restart', ofPod('p2', 'restarted'), 120_000);
     await statesEqualApi();
+  });
+
+  test('a Lease elects one active watcher; a clean stop hands over; a stolen lease is noticed', async (t) => {
+    if (!h) return t.skip(skip);
+    const http = await KubeHttp.load(h.sim.kubeconfig);
+    const lost: string[] = [];
+    const elector = (identity: string) =>
+      new LeaseElector({
+        http,
+        namespace: NS,
+        name: 'kubeblink-watcher-default',
+        identity,
+        leaseSeconds: 6,
+        renewSeconds: 1,
+        log: pino({ level: 'silent' }),
+        onLost: () => lost.push(identity),
+      });
+    const a = elector('watcher-a');
+    const b = elector('watcher-b');
+    await a.start();
+    let bLeads = false;
+    const bStarted = b.start().then(() => (bLeads = true));
+    await sleep(3000);
+    assert.equal(bLeads, false, 'a standby waits while the leader renews');
+    const path = `/apis/coordination.k8s.io/v1/namespaces/${NS}/leases/kubeblink-watcher-default`;
+    assert.equal((await h.kube.must('GET', path)).json().spec.holderIdentity, 'watcher-a');
+    await a.stop(); // releases: b takes over without waiting for the lease to expire
+    await bStarted;
+    assert.equal((await h.kube.must('GET', path)).json().spec.holderIdentity, 'watcher-b');
+    // someone else writes the lease: b notices at its next renewal and gives up
+    const lease = (await h.kube.must('GET', path)).json();
+    lease.spec.holderIdentity = 'intruder';
+    lease.spec.renewTime = new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+    await h.kube.must('PUT', path, lease);
+    await until(() => lost.includes('watcher-b'), 'b noticed the lost lease', 20_000, 100);
+    assert.equal(b.isLeader, false);
+    assert.deepEqual(lost, ['watcher-b']);
+    await b.stop();
+    assert.equal(
+      (await h.kube.must('GET', path)).json().spec.holderIdentity,
+      'intruder',
+      'a former leader never releases a lease it lost',
+    );
   });
 });

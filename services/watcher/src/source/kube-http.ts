@@ -56,6 +56,31 @@ export class KubeHttp {
     });
   }
 
+  /** A request with a JSON body; resolves with the status and the parsed body (any status). */
+  async send(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+    const url = new URL(path, this.server);
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const opts: HttpsRequestOptions = {
+      method,
+      headers: { accept: 'application/json', ...(data ? { 'content-type': 'application/json' } : {}) },
+    };
+    await this.auth.apply(opts);
+    if (url.protocol === 'http:') delete opts.agent;
+    const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = send(url, opts, resolve);
+      req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${path}: no answer in 30 s`)));
+      req.on('error', reject);
+      req.end(data);
+    });
+    const text = await readBody(res);
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {}
+    return { status: res.statusCode ?? 0, body: parsed };
+  }
+
   /** GET returning parsed JSON; a non-2xx status becomes an ApiError carrying the API's message. */
   async getJson<T>(path: string, signal?: AbortSignal, accept?: string): Promise<T> {
     const res = await this.get(path, signal, accept);
