@@ -1,56 +1,10 @@
-// Diff and trigger rules (DESIGN.md, Events): every rule against the previous state of the same UID,
-// the first sync without events, relists as syncs, new UID under an old name, node moves, tombstones.
+// Diff and trigger rules of pods (DESIGN.md, Events): every rule against the previous state of the same UID,
+// the first sync without events, new UID under an old name, node moves (relists, nodes: node-events.test.ts).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { validateMessage } from '@kubeblink/schemas';
-import type { Node, Pod } from '../src/derive/kube-types.ts';
 import { type Change, ClusterState } from '../src/diff/cluster-state.ts';
-import { at, cs, node, type PodOpts, pod } from './fixtures.ts';
-
-const NOW = new Date('2026-11-29T07:00:00Z');
-
-function synced(pods: Pod[] = [], nodes: Node[] = []): ClusterState {
-  const s = new ClusterState({ cluster: 'default', now: () => NOW });
-  s.apply({ kind: 'nodes', type: 'SYNC_START' });
-  for (const n of nodes) s.apply({ kind: 'nodes', type: 'ADDED', object: n });
-  s.apply({ kind: 'nodes', type: 'SYNC_END' });
-  s.apply({ kind: 'pods', type: 'SYNC_START' });
-  for (const p of pods) s.apply({ kind: 'pods', type: 'ADDED', object: p });
-  s.apply({ kind: 'pods', type: 'SYNC_END' });
-  return s;
-}
-
-const mod = (s: ClusterState, o: PodOpts) => s.apply({ kind: 'pods', type: 'MODIFIED', object: pod(o) });
-const events = (changes: Change[]) =>
-  changes.flatMap((c) =>
-    c.kind === 'event'
-      ? [{ node: c.node, type: c.event.type, id: c.event.id, data: c.event.data as unknown as Record<string, unknown> }]
-      : [],
-  );
-const types = (changes: Change[]) => events(changes).map((e) => e.type.replace(/^io\.kubeblink\./, ''));
-const states = (changes: Change[]) =>
-  changes.flatMap((c) =>
-    c.kind === 'podState'
-      ? [`${c.node}/${c.namespace}/${c.pod}:${c.state ? c.state.status : '<tombstone>'}`]
-      : c.kind === 'nodeState'
-        ? [`node ${c.node}:${c.state ? c.state.status : '<tombstone>'}`]
-        : [],
-  );
-
-function assertValidEvents(changes: Change[]) {
-  for (const c of changes)
-    if (c.kind === 'event') {
-      const v = validateMessage('clusterEvent', c.event);
-      assert.ok(v.ok, `${c.event.type}: ${JSON.stringify(v)}`);
-    }
-}
-
-const running = {
-  phase: 'Running',
-  node: 'n1',
-  conditions: { Ready: 'True' },
-  statuses: [cs('app', { running: at(1) }, { ready: true })],
-};
+import { assertValidEvents, events, mod, NOW, running, states, synced, types } from './diff-helpers.ts';
+import { at, cs, node, pod } from './fixtures.ts';
 
 describe('first sync', () => {
   test('publishes every state and no transition event', () => {
@@ -274,72 +228,5 @@ describe('pod trigger rules', () => {
       ],
     );
     assert.deepEqual([...s.pods.keys()], ['uid-new']);
-  });
-});
-
-describe('relist', () => {
-  test('is a sync: unchanged objects publish nothing, changes are real transitions, missing ones are deleted', () => {
-    const s = synced([
-      pod({ ...running, rv: '1' }),
-      pod({ ...running, rv: '1', name: 'web-2', uid: 'uid-2' }),
-      pod({ ...running, rv: '1', name: 'web-3', uid: 'uid-3' }),
-    ]);
-    const out: Change[] = [];
-    out.push(...s.apply({ kind: 'pods', type: 'SYNC_START' }));
-    out.push(...s.apply({ kind: 'pods', type: 'ADDED', object: pod({ ...running, rv: '1' }) }));
-    out.push(
-      ...s.apply({
-        kind: 'pods',
-        type: 'ADDED',
-        object: pod({
-          ...running,
-          rv: '7',
-          name: 'web-2',
-          uid: 'uid-2',
-          conditions: { Ready: 'False' },
-          statuses: [cs('app', { running: at(1) })],
-        }),
-      }),
-    );
-    out.push(...s.apply({ kind: 'pods', type: 'ADDED', object: pod({ rv: '8', name: 'web-9', uid: 'uid-9' }) }));
-    out.push(...s.apply({ kind: 'pods', type: 'SYNC_END' }));
-    assert.deepEqual(states(out), [
-      'n1/demo/web-2:Running',
-      '_unscheduled/demo/web-9:Pending',
-      'n1/demo/web-3:<tombstone>',
-    ]);
-    assert.deepEqual(
-      events(out).map((e) => e.id),
-      ['uid-2/7/io.kubeblink.pod.unready', 'uid-3/1/io.kubeblink.pod.deleted'],
-    );
-  });
-});
-
-describe('node trigger rules', () => {
-  test('added and ready, notready, unreachable, cordoned, uncordoned, deleted', () => {
-    const s = synced();
-    const n = (o: Parameters<typeof node>[0], type: 'ADDED' | 'MODIFIED' | 'DELETED' = 'MODIFIED') =>
-      s.apply({ kind: 'nodes', type, object: node({ name: 'n3', uid: 'nu3', ...o }) });
-    let out = n({ rv: '1', ready: 'True' }, 'ADDED');
-    assert.deepEqual(types(out), ['node.added', 'node.ready']);
-    assert.deepEqual(states(out), ['node n3:Ready']);
-    assert.deepEqual(types(n({ rv: '2', ready: 'False', reason: 'KubeletNotReady' })), ['node.notready']);
-    out = n({ rv: '3', ready: 'Unknown', reason: 'NodeStatusUnknown' });
-    assert.deepEqual(types(out), ['node.unreachable']);
-    assert.equal(events(out)[0]?.data.reason, 'NodeStatusUnknown');
-    assert.deepEqual(types(n({ rv: '4', ready: 'True', unschedulable: true })), ['node.ready', 'node.cordoned']);
-    assert.deepEqual(types(n({ rv: '5', ready: 'True' })), ['node.uncordoned']);
-    out = n({ rv: '6', ready: 'True' }, 'DELETED');
-    assert.deepEqual(states(out), ['node n3:<tombstone>']);
-    assert.deepEqual(
-      events(out).map((e) => [e.node, e.id]),
-      [['n3', 'nu3/6/io.kubeblink.node.deleted']],
-    );
-    assertValidEvents(out);
-  });
-
-  test('a heartbeat that changes only the resourceVersion publishes nothing', () => {
-    const s = synced([], [node({ name: 'n1', rv: '1' })]);
-    assert.deepEqual(s.apply({ kind: 'nodes', type: 'MODIFIED', object: node({ name: 'n1', rv: '2' }) }), []);
   });
 });
