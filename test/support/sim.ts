@@ -2,9 +2,9 @@
 // Loaded at run time from the sim package; when it is not there (a branch without it), or its
 // binaries cannot be built, `startSim` says why and the caller skips loudly. KUBEBLINK_SIM_MODULE may
 // point at the package's src/index.ts elsewhere (a worktree of the sim branch).
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** The part of @kubeblink/sim's KubeClient the tests use. */
 export interface SimKube {
@@ -91,6 +91,8 @@ export async function startSim(o: { nodes?: number } = {}): Promise<SimCluster |
     stop: async () => {
       kube.close();
       await sim.simDown({ stateDir });
+      // the private parent directory (tests may have put files beside the state, e.g. a kubeconfig)
+      rmSync(dirname(stateDir), { recursive: true, force: true });
     },
   };
 }
