@@ -94,8 +94,10 @@ try {
   const idleKb = kb(idle.pid as number, 'VmRSS');
   idle.kill();
   // The watcher's fixed cost: the same command with no objects at all (a recording of nothing).
-  const { mkdtempSync, writeFileSync } = await import('node:fs');
-  const empty = `${mkdtempSync('/tmp/kubeblink-bench-')}/empty.jsonl`;
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const emptyDir = mkdtempSync('/tmp/kubeblink-bench-');
+  process.on('exit', () => rmSync(emptyDir, { recursive: true, force: true }));
+  const empty = `${emptyDir}/empty.jsonl`;
   writeFileSync(empty, '{"kubeblink":"recording","version":1}\n');
   const bare = spawn(process.execPath, [
     CLI,

@@ -4,14 +4,13 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { retainedMessages } from '@kubeblink/test/support/mosquitto';
 import { PlainBroker } from '@kubeblink/test/support/plain-broker';
 import { until } from '@kubeblink/test/support/wait';
+import { tempDir } from './fixtures.ts';
 import { writeRecording } from './recording-fixture.ts';
 
 const CLI = new URL('../../cli/bin/kubeblink.js', import.meta.url).pathname;
@@ -37,7 +36,7 @@ after(async () => {
 });
 
 test('kubeblink watcher --source recording: readyz after the first sync, metrics, offline on SIGTERM', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kubeblink-cli-'));
+  const dir = tempDir('kubeblink-cli-');
   const file = join(dir, 'rec.jsonl');
   writeRecording(file);
   const httpPort = await freePort();

@@ -1,5 +1,8 @@
 // Builders of crafted Pod and Node objects for the unit tests: as the API serves them (JSON, RFC 3339
 // timestamps), with only the fields a case needs.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ContainerStatus, Node, Pod } from '../src/derive/kube-types.ts';
 
 export const T0 = '2026-11-29T06:00:00Z';
@@ -144,4 +147,11 @@ export function node(o: NodeOpts = {}): Node {
       capacity: { cpu: '4', memory: '1Gi', pods: '110' },
     },
   };
+}
+
+/** A private temporary directory, removed when the test process exits. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }

@@ -1,18 +1,18 @@
 // The watcher's own kubeconfig reader: relative certificate paths, embedded data, token files re-read
 // per request (rotation), basic auth, clear errors, and exec users handed to client-node.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Agent, RequestOptions } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadAuth } from '../src/source/kubeconfig.ts';
+import { tempDir } from './fixtures.ts';
 
 function kubeconfig(
   user: string,
   cluster = '    server: https://127.0.0.1:6443\n    certificate-authority: certs/ca.crt',
 ): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kubeblink-kc-'));
+  const dir = tempDir('kubeblink-kc-');
   const file = join(dir, 'config');
   writeFileSync(
     file,
@@ -41,7 +41,7 @@ test('client certificate data and a CA file relative to the kubeconfig', async (
 });
 
 test('a token file is read for every request, so a rotated token takes effect', async () => {
-  const tokenFile = join(mkdtempSync(join(tmpdir(), 'kubeblink-tok-')), 'token');
+  const tokenFile = join(tempDir('kubeblink-tok-'), 'token');
   writeFileSync(tokenFile, 'one\n');
   const auth = await loadAuth(
     kubeconfig(

@@ -2,8 +2,6 @@
 // transition events wait in the bounded queue (the oldest dropped and counted), and once the broker is
 // back (with nothing retained: no session) every state is republished and the queued events follow.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { BusClient, createRegistry } from '@kubeblink/core';
@@ -14,7 +12,7 @@ import { pino } from 'pino';
 import { watcherMetrics } from '../src/metrics.ts';
 import { RecordingSource } from '../src/source/recording.ts';
 import { Pipeline } from '../src/watcher.ts';
-import { at, cs, pod } from './fixtures.ts';
+import { at, cs, pod, tempDir } from './fixtures.ts';
 import { AFTER_SYNC, writeRecording } from './recording-fixture.ts';
 
 const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
@@ -27,7 +25,7 @@ let pipeline: Pipeline;
 
 before(async () => {
   await broker.start();
-  const file = join(mkdtempSync(join(tmpdir(), 'kubeblink-outage-')), 'sync.jsonl');
+  const file = join(tempDir('kubeblink-outage-'), 'sync.jsonl');
   writeRecording(file, { to: AFTER_SYNC });
   bus = new BusClient({
     url: broker.url,

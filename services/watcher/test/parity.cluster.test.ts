@@ -5,8 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loudSkip } from '@kubeblink/test/support/sim';
@@ -15,6 +14,7 @@ import { pino } from 'pino';
 import { ClusterState } from '../src/diff/cluster-state.ts';
 import { RecordingSource } from '../src/source/recording.ts';
 import { C, type Harness, type Json, startHarness } from './cluster-harness.ts';
+import { tempDir } from './fixtures.ts';
 import { cases, st, wait } from './parity-cases.ts';
 
 const NS = 'parity';
@@ -151,7 +151,7 @@ describe('kubectl parity on the simulated cluster', () => {
 
   test('kubeblink record saves the watch stream; replaying it gives the same states', async (t) => {
     if (!h) return t.skip(skip);
-    const file = join(mkdtempSync(join(tmpdir(), 'kubeblink-record-')), 'parity.jsonl');
+    const file = join(tempDir('kubeblink-record-'), 'parity.jsonl');
     const cli = new URL('../../cli/bin/kubeblink.js', import.meta.url).pathname;
     const rec = spawn(
       process.execPath,

@@ -2,9 +2,8 @@
 // watch from the list's resourceVersion with bookmarks, the label selector on every request, 410
 // Gone -> relist, and the watchdog restarting a silent watch from the newest resourceVersion.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createRegistry } from '@kubeblink/core';
@@ -14,6 +13,7 @@ import { watcherMetrics } from '../src/metrics.ts';
 import { KubeHttp } from '../src/source/kube-http.ts';
 import { Reflector } from '../src/source/reflector.ts';
 import type { SourceEvent } from '../src/source/types.ts';
+import { tempDir } from './fixtures.ts';
 
 type Handler = (url: URL, res: ServerResponse) => void;
 const requests: URL[] = [];
@@ -48,7 +48,7 @@ after(() => {
 
 /** A kubeconfig file (YAML) with a bearer token, read by the watcher's own loader. */
 function kubeHttp(): Promise<KubeHttp> {
-  const file = join(mkdtempSync(join(tmpdir(), 'kubeblink-kc-')), 'kubeconfig');
+  const file = join(tempDir('kubeblink-kc-'), 'kubeconfig');
   writeFileSync(
     file,
     [

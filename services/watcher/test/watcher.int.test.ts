@@ -3,8 +3,6 @@
 // stale retained states cleared, ready), exact topics, payloads and retain flags, transition events
 // with deterministic ids, and retained states back after the broker lost them.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BusClient, createRegistry } from '@kubeblink/core';
@@ -16,7 +14,7 @@ import { derivePod } from '../src/derive/pod-state.ts';
 import { watcherMetrics } from '../src/metrics.ts';
 import { RecordingSource } from '../src/source/recording.ts';
 import { Pipeline } from '../src/watcher.ts';
-import { pod } from './fixtures.ts';
+import { pod, tempDir } from './fixtures.ts';
 import { AFTER_SYNC, writeRecording } from './recording-fixture.ts';
 
 const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
@@ -24,7 +22,7 @@ const C = 'kubeblink/default';
 
 describe('watcher on a recording, through a real broker', () => {
   const broker = new PlainBroker();
-  const dir = mkdtempSync(join(tmpdir(), 'kubeblink-watcher-'));
+  const dir = tempDir('kubeblink-watcher-');
   const file = join(dir, 'sync.jsonl');
   const changes = join(dir, 'changes.jsonl');
   let sub: MosquittoSub;
