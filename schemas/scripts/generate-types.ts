@@ -21,6 +21,7 @@ const entries: Record<string, string> = {
   brokerUsers: 'config/broker-users.schema.json',
   brokerSettings: 'config/broker-settings.schema.json',
   watcherSettings: 'config/watcher-settings.schema.json',
+  recordSettings: 'config/record-settings.schema.json',
   ledSettings: 'config/led-settings.schema.json',
   demoAppSettings: 'config/demo-app-settings.schema.json',
 };

@@ -10,6 +10,7 @@ import commonSettings from '../config/common-settings.schema.json' with { type: 
 import demoAppSettings from '../config/demo-app-settings.schema.json' with { type: 'json' };
 import ledLayout from '../config/led-layout.schema.json' with { type: 'json' };
 import ledSettings from '../config/led-settings.schema.json' with { type: 'json' };
+import recordSettings from '../config/record-settings.schema.json' with { type: 'json' };
 import watcherSettings from '../config/watcher-settings.schema.json' with { type: 'json' };
 import nodeState from '../node-state.schema.json' with { type: 'json' };
 import podState from '../pod-state.schema.json' with { type: 'json' };
@@ -33,6 +34,7 @@ export const configSchemas = {
   brokerUsers,
   brokerSettings,
   watcherSettings,
+  recordSettings,
   ledSettings,
   demoAppSettings,
 } as const satisfies Record<string, JsonSchema>;

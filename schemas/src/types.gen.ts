@@ -79,6 +79,7 @@ export interface SchemaTypes {
   brokerUsers: BrokerUsers;
   brokerSettings: BrokerSettings;
   watcherSettings: WatcherSettings;
+  recordSettings: RecordSettings;
   ledSettings: LedSettings;
   demoAppSettings: DemoAppSettings;
 }
@@ -929,6 +930,79 @@ export interface WatcherSettings {
    * Watch only pods matching this label selector (used for both the list and the watch).
    */
   labelSelector?: string;
+  /**
+   * Where pod and node changes come from: informer (the live API) or recording (a file made by `kubeblink record`).
+   */
+  source: 'informer' | 'recording';
+  /**
+   * The recording to replay when source is recording.
+   */
+  recording?: string;
+  /**
+   * Replay speed of a recording: 1 = as recorded, 10 = ten times faster, 0 = as fast as possible.
+   */
+  speed: number;
+  /**
+   * Transition events kept while the broker is slow or away; beyond it the oldest are dropped (and counted).
+   */
+  eventQueueSize: number;
+  /**
+   * Seconds a watch request asks the apiserver to run (timeoutSeconds, randomised up to twice that); the watch then resumes from its resourceVersion.
+   */
+  watchTimeout: number;
+  /**
+   * Restart a watch that delivered nothing, not even a bookmark (the apiserver sends one about every minute), for this many seconds; 0 disables.
+   */
+  watchdog: number;
+  /**
+   * Force a full relist every this many seconds (a sync: only real transitions are published); 0 never.
+   */
+  relistInterval: number;
+  /**
+   * Objects per page when listing (limit/continue).
+   */
+  pageSize: number;
+  /**
+   * Elect one active watcher with a coordination.k8s.io Lease in this namespace (needs get/create/update on leases); without it, run a single replica with a Recreate rollout.
+   */
+  leaseNamespace?: string;
+  /**
+   * Name of the Lease; default kubeblink-watcher-<cluster>.
+   */
+  leaseName?: string;
+}
+/**
+ * Settings of `kubeblink record FILE`: saves a cluster's pod and node watch stream as JSON lines, for `kubeblink watcher --source recording`.
+ */
+export interface RecordSettings {
+  /**
+   * Path of an optional YAML settings file with any of these options.
+   */
+  config?: string;
+  /**
+   * Minimum level of log lines written to stderr.
+   */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * json: one JSON object per line (for log collectors); pretty: coloured for humans; auto: pretty on a terminal, json otherwise.
+   */
+  logFormat: 'auto' | 'json' | 'pretty';
+  /**
+   * Path of a kubeconfig; in-cluster config when absent and running in a pod, else the default kubeconfig.
+   */
+  kubeconfig?: string;
+  /**
+   * Record pods of this namespace only; all namespaces when absent.
+   */
+  namespace?: string;
+  /**
+   * Record only pods matching this label selector.
+   */
+  labelSelector?: string;
+  /**
+   * Stop after this many seconds; 0 records until SIGINT or SIGTERM.
+   */
+  duration: number;
 }
 /**
  * Settings of `kubeblink led`: one node's pods on a breadboard.

@@ -2,5 +2,6 @@
 import { brokerCommand } from '@kubeblink/broker/command';
 import type { CommandSpec } from '@kubeblink/core';
 import { demoAppCommand } from '@kubeblink/demo-app/command';
+import { recordCommand, watcherCommand } from '@kubeblink/watcher/command';
 
-export const commands: CommandSpec[] = [brokerCommand, demoAppCommand];
+export const commands: CommandSpec[] = [brokerCommand, watcherCommand, recordCommand, demoAppCommand];

@@ -1,0 +1,90 @@
+// Wiring of `kubeblink watcher` and `kubeblink record` from their settings.
+import { busFromSettings, Controller, HealthServer, runUntilSignal, serviceRuntime, VERSION } from '@kubeblink/core';
+import type { RecordSettings, WatcherSettings } from '@kubeblink/schemas';
+import { LeaseElector } from './lease.ts';
+import { watcherMetrics } from './metrics.ts';
+import { KubeHttp } from './source/kube-http.ts';
+import { RecordingWriter } from './source/recording.ts';
+import { createSource } from './source/registry.ts';
+import { Pipeline } from './watcher.ts';
+
+export async function runWatcher(settings: WatcherSettings): Promise<void> {
+  const rt = serviceRuntime('watcher', settings);
+  const metrics = watcherMetrics(rt.registry);
+  const source = await createSource(settings, { log: rt.log, metrics });
+  // clean: false, so that CONNACK's session-present flag tells whether the broker kept our session
+  // (and with it, after a blip, its retained states); without it every reconnect republishes all.
+  const bus = busFromSettings(
+    { ...settings, broker: settings.broker ?? 'mqtt://localhost:1883', cluster: settings.cluster ?? 'default' },
+    rt,
+    { role: 'watcher', identity: { kind: 'watcher', version: VERSION } },
+    { clean: false },
+  );
+  const pipeline = new Pipeline({
+    cluster: settings.cluster ?? 'default',
+    instance: rt.instance,
+    bus,
+    source,
+    log: rt.log,
+    metrics,
+    maxEvents: settings.eventQueueSize,
+  });
+  const controller = new Controller(rt.log);
+  controller.add(
+    new HealthServer({
+      host: settings.httpHost ?? '0.0.0.0',
+      port: settings.httpPort ?? 9103,
+      registry: rt.registry,
+      log: rt.log,
+      ready: () => pipeline.publisher.status === 'ready',
+    }),
+  );
+  if (settings.leaseNamespace) {
+    // Before the bus: a standby neither connects nor publishes (not even a last will).
+    controller.add(
+      new LeaseElector({
+        http: await KubeHttp.load(settings.kubeconfig),
+        namespace: settings.leaseNamespace,
+        name: settings.leaseName ?? `kubeblink-watcher-${settings.cluster ?? 'default'}`,
+        identity: rt.instance,
+        log: rt.log,
+        // client-go's way: a leader that lost its lease exits at once and Kubernetes restarts it as a
+        // candidate. Its last will (`offline`) comes before the new leader's `syncing`: the renew
+        // deadline is shorter than the lease, so it is gone before anyone else may take over.
+        onLost: () => process.exit(1),
+      }),
+    );
+  }
+  controller.add(pipeline.publisherComponent());
+  controller.add(bus);
+  controller.add(pipeline);
+  rt.log.info(
+    { source: settings.source ?? 'informer', cluster: settings.cluster, broker: settings.broker },
+    'watcher starting',
+  );
+  await runUntilSignal(controller, rt.log);
+}
+
+export async function runRecord(settings: RecordSettings, file: string): Promise<void> {
+  const rt = serviceRuntime('record', settings);
+  const metrics = watcherMetrics(rt.registry);
+  const source = await createSource({ ...settings, source: 'informer' } as unknown as WatcherSettings, { log: rt.log, metrics });
+  const writer = new RecordingWriter(file, {
+    namespace: settings.namespace ?? null,
+    labelSelector: settings.labelSelector ?? null,
+  });
+  const controller = new Controller(rt.log);
+  controller.add({
+    name: 'recorder',
+    start: () => source.start((e) => writer.write(e)),
+    stop: async () => {
+      await source.stop();
+      await writer.close();
+      rt.log.info({ file, events: writer.count }, 'recording written');
+    },
+  });
+  if (settings.duration) {
+    setTimeout(() => process.kill(process.pid, 'SIGTERM'), settings.duration * 1000).unref();
+  }
+  await runUntilSignal(controller, rt.log);
+}

@@ -1,0 +1,106 @@
+// HTTP to the kube-apiserver with the credentials of a kubeconfig or the pod's ServiceAccount (see
+// kubeconfig.ts). Requests are plain node:https, so that a watch streams line by line and nothing
+// but the watcher's compact state is kept.
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { type RequestOptions as HttpsRequestOptions, request as httpsRequest } from 'node:https';
+import { type ApiAuth, loadAuth } from './kubeconfig.ts';
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  readonly code: number;
+  constructor(code: number, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export class KubeHttp {
+  readonly auth: ApiAuth;
+  readonly server: URL;
+
+  constructor(auth: ApiAuth) {
+    this.auth = auth;
+    this.server = auth.server;
+  }
+
+  /** A kubeconfig file; else the pod's ServiceAccount when in a cluster; else $KUBECONFIG or ~/.kube/config. */
+  static async load(kubeconfig?: string): Promise<KubeHttp> {
+    return new KubeHttp(await loadAuth(kubeconfig));
+  }
+
+  /**
+   * Starts a GET and resolves with the response once its headers are in (any status). `idleMs`: the
+   * socket may stay silent this long (connect included) before the request fails.
+   */
+  async get(
+    path: string,
+    signal?: AbortSignal,
+    accept = 'application/json',
+    idleMs = 60_000,
+  ): Promise<IncomingMessage> {
+    const url = new URL(path, this.server);
+    const opts: HttpsRequestOptions = {
+      method: 'GET',
+      headers: { accept },
+      signal,
+    };
+    await this.auth.apply(opts);
+    // Plain http (a local proxy, a test server): the agent is an https one.
+    if (url.protocol === 'http:') delete opts.agent;
+    const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
+    return await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = send(url, opts, resolve);
+      req.setTimeout(idleMs, () => req.destroy(new Error(`no data from the apiserver for ${idleMs} ms`)));
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  /** A request with a JSON body; resolves with the status and the parsed body (any status). */
+  async send(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+    const url = new URL(path, this.server);
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const opts: HttpsRequestOptions = {
+      method,
+      headers: { accept: 'application/json', ...(data ? { 'content-type': 'application/json' } : {}) },
+    };
+    await this.auth.apply(opts);
+    if (url.protocol === 'http:') delete opts.agent;
+    const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = send(url, opts, resolve);
+      req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${path}: no answer in 30 s`)));
+      req.on('error', reject);
+      req.end(data);
+    });
+    const text = await readBody(res);
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {}
+    return { status: res.statusCode ?? 0, body: parsed };
+  }
+
+  /** GET returning parsed JSON; a non-2xx status becomes an ApiError carrying the API's message. */
+  async getJson<T>(path: string, signal?: AbortSignal, accept?: string): Promise<T> {
+    const res = await this.get(path, signal, accept);
+    const body = await readBody(res);
+    if ((res.statusCode ?? 0) >= 300) throw apiError(res.statusCode ?? 0, body);
+    return JSON.parse(body) as T;
+  }
+}
+
+export async function readBody(res: IncomingMessage): Promise<string> {
+  res.setEncoding('utf8');
+  let body = '';
+  for await (const chunk of res) body += chunk;
+  return body;
+}
+
+export function apiError(code: number, body: string): ApiError {
+  let message = body.slice(0, 500);
+  try {
+    message = (JSON.parse(body) as { message?: string }).message ?? message;
+  } catch {}
+  return new ApiError(code, `HTTP ${code}: ${message}`);
+}

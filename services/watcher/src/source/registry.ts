@@ -1,0 +1,44 @@
+// The sources the watcher can run on, by name (--source). The informer is loaded lazily: a replay of
+// a recording never loads the Kubernetes client.
+import type { Logger } from '@kubeblink/core';
+import type { WatcherSettings } from '@kubeblink/schemas';
+import type { WatcherMetrics } from '../metrics.ts';
+import { RecordingSource } from './recording.ts';
+import type { Source } from './types.ts';
+
+export interface SourceDeps {
+  log: Logger;
+  metrics: WatcherMetrics;
+}
+
+export type SourceFactory = (settings: WatcherSettings, deps: SourceDeps) => Promise<Source>;
+
+export class SourceConfigError extends Error {
+  override name = 'SourceConfigError';
+}
+
+export const sourceRegistry: Record<NonNullable<WatcherSettings['source']>, SourceFactory> = {
+  informer: async (s, deps) => {
+    const { InformerSource } = await import('./informer.ts');
+    return new InformerSource({
+      kubeconfig: s.kubeconfig,
+      namespace: s.namespace,
+      labelSelector: s.labelSelector,
+      pageSize: s.pageSize ?? 500,
+      watchTimeoutSeconds: s.watchTimeout ?? 300,
+      watchdogSeconds: s.watchdog ?? 150,
+      relistIntervalSeconds: s.relistInterval ?? 0,
+      ...deps,
+    });
+  },
+  recording: async (s, deps) => {
+    if (!s.recording) throw new SourceConfigError('--source recording needs --recording FILE');
+    return new RecordingSource({ file: s.recording, speed: s.speed ?? 1, log: deps.log });
+  },
+};
+
+export async function createSource(settings: WatcherSettings, deps: SourceDeps): Promise<Source> {
+  const factory = sourceRegistry[settings.source ?? 'informer'];
+  if (!factory) throw new SourceConfigError(`unknown source ${settings.source}`);
+  return factory(settings, deps);
+}

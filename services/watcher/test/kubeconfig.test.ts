@@ -1,0 +1,87 @@
+// The watcher's own kubeconfig reader: relative certificate paths, embedded data, token files re-read
+// per request (rotation), basic auth, clear errors, and exec users handed to client-node.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import type { Agent, RequestOptions } from 'node:https';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadAuth } from '../src/source/kubeconfig.ts';
+import { tempDir } from './fixtures.ts';
+
+function kubeconfig(
+  user: string,
+  cluster = '    server: https://127.0.0.1:6443\n    certificate-authority: certs/ca.crt',
+): string {
+  const dir = tempDir('kubeblink-kc-');
+  const file = join(dir, 'config');
+  writeFileSync(
+    file,
+    `apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters:\n- name: k\n  cluster:\n${cluster}\nusers:\n- name: u\n  user:\n${user}\ncontexts:\n- name: c\n  context:\n    cluster: k\n    user: u\n`,
+  );
+  return file;
+}
+
+test('client certificate data and a CA file relative to the kubeconfig', async () => {
+  const file = kubeconfig(
+    `    client-certificate-data: ${Buffer.from('CERT').toString('base64')}\n    client-key-data: ${Buffer.from('KEY').toString('base64')}`,
+  );
+  const dir = join(file, '..', 'certs');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'ca.crt'), 'CA');
+  const auth = await loadAuth(file);
+  assert.equal(auth.server.href, 'https://127.0.0.1:6443/');
+  const opts: RequestOptions = {};
+  await auth.apply(opts);
+  const agentOpts = (opts.agent as Agent & { options: Record<string, unknown> }).options;
+  assert.equal(String(agentOpts.ca), 'CA');
+  assert.equal(String(agentOpts.cert), 'CERT');
+  assert.equal(String(agentOpts.key), 'KEY');
+  assert.equal(agentOpts.rejectUnauthorized, true);
+});
+
+test('a token file is read for every request, so a rotated token takes effect', async () => {
+  const tokenFile = join(tempDir('kubeblink-tok-'), 'token');
+  writeFileSync(tokenFile, 'one\n');
+  const auth = await loadAuth(
+    kubeconfig(
+      `    tokenFile: ${tokenFile}`,
+      '    server: https://k8s.example:443\n    insecure-skip-tls-verify: true',
+    ),
+  );
+  const a: RequestOptions = {};
+  await auth.apply(a);
+  assert.equal((a.headers as Record<string, string>).authorization, 'Bearer one');
+  assert.equal((a.agent as Agent & { options: Record<string, unknown> }).options.rejectUnauthorized, false);
+  writeFileSync(tokenFile, 'two\n');
+  const b: RequestOptions = {};
+  await auth.apply(b);
+  assert.equal((b.headers as Record<string, string>).authorization, 'Bearer two');
+});
+
+test('basic auth', async () => {
+  const auth = await loadAuth(
+    kubeconfig('    username: admin\n    password: s3cret', '    server: https://127.0.0.1:6443'),
+  );
+  const opts: RequestOptions = {};
+  await auth.apply(opts);
+  assert.equal(opts.auth, 'admin:s3cret');
+});
+
+test('a context naming a missing cluster is a clear error', async () => {
+  const file = kubeconfig('    token: x');
+  writeFileSync(
+    file,
+    (await import('node:fs')).readFileSync(file, 'utf8').replace('cluster: k\n    user', 'cluster: nope\n    user'),
+  );
+  await assert.rejects(loadAuth(file), /no cluster named "nope"/);
+});
+
+test('an exec plugin user is handed to client-node', async () => {
+  const file = kubeconfig(
+    '    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: /bin/echo\n      interactiveMode: Never',
+    '    server: https://127.0.0.1:6443',
+  );
+  const auth = await loadAuth(file);
+  assert.equal(auth.server.href, 'https://127.0.0.1:6443/');
+});
