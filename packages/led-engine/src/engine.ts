@@ -50,6 +50,7 @@ export class LedEngine {
   private staleSince = 0;
   private overflowSince = 0;
   private overflowing = false;
+  private lastArrival = Number.NEGATIVE_INFINITY;
   private resync: { started: number; until: number } | null = null;
   private readonly seenEvents = new Set<string>();
 
@@ -76,7 +77,10 @@ export class LedEngine {
     if (old && old.state.uid !== state.uid) this.drop(old); // recreated under the same name: a new pod
     const rec = this.pods.get(key);
     if (rec) updateRecord(rec, state, now);
-    else this.pods.set(key, newRecord(state, now));
+    else {
+      this.pods.set(key, newRecord(state, now));
+      this.lastArrival = now;
+    }
     const cur = this.pods.get(key) as PodRecord;
     if (cur.kind === 'finished') this.drop(cur);
   }
@@ -189,8 +193,8 @@ export class LedEngine {
   nextChange(now: number, frameMs = 20): number {
     this.advance(now);
     let next = Number.POSITIVE_INFINITY;
-    for (const rec of this.pods.values())
-      if (rec.slot === null && rec.eligibleAt > now) next = Math.min(next, rec.eligibleAt);
+    const due = this.assignmentDue();
+    if (due > now) next = Math.min(next, due);
     if (this.resync) next = Math.min(next, this.resync.until);
     const dimOnOff = this.stale && !this.hasStatusLed;
     for (const led of this.leds) {
@@ -253,8 +257,23 @@ export class LedEngine {
   /** Pods that are due for a slot but find none free. */
   private waiting(now: number): PodRecord[] {
     return [...this.pods.values()]
-      .filter((p) => p.slot === null && p.eligibleAt <= now && p.kind !== 'terminating')
+      .filter((p) => p.slot === null && p.kind !== 'terminating' && now >= this.assignmentDue())
       .sort(byAge);
+  }
+
+  /** When the waiting pods are placed (Infinity: nobody waits). See assignSlots for the rule. */
+  private assignmentDue(): number {
+    let waiting = false;
+    let first = Number.POSITIVE_INFINITY;
+    for (const p of this.pods.values()) {
+      if (p.slot !== null || p.kind === 'terminating') continue;
+      waiting = true;
+      if (!p.considered) first = Math.min(first, p.firstSeen);
+    }
+    if (!waiting) return Number.POSITIVE_INFINITY;
+    // Only pods that already waited for a free slot (overflow): they take one as soon as it frees.
+    if (first === Number.POSITIVE_INFINITY) return Number.NEGATIVE_INFINITY;
+    return Math.min(this.lastArrival + TIMING.assignDelayMs, first + TIMING.assignMaxDelayMs);
   }
 
   private setNodeReady(ready: boolean, now: number): void {
@@ -279,7 +298,7 @@ export class LedEngine {
       this.resync = null;
       for (const rec of [...this.pods.values()]) if (rec.seenAt < started) this.drop(rec);
     }
-    assignSlots(this.pods.values(), this.slots, now);
+    if (now >= this.assignmentDue()) assignSlots(this.pods.values(), this.slots, now);
     const overflowing = this.waiting(now).length > 0;
     if (overflowing && !this.overflowing) this.overflowSince = now;
     this.overflowing = overflowing;

@@ -11,8 +11,13 @@ export const TIMING = {
   flashGapMs: 90,
   /** A probe result flash. */
   probeFlashMs: 120,
-  /** A new pod waits this long for a slot, so that pods seen together are placed in a stable order. */
+  /**
+   * New pods get slots once no other new pod has arrived for this long (at most assignMaxDelayMs after
+   * the first one waits), so pods seen together — the retained states at start — are placed in one
+   * batch, in a stable order, however the broker orders them.
+   */
   assignDelayMs: 250,
+  assignMaxDelayMs: 1000,
   /** After a reconnect, pods whose retained state was not delivered again within this time are gone. */
   resyncMs: 2000,
   /** Smooth fade-out of a terminating pod (PWM). */

@@ -20,7 +20,10 @@ export interface PodRecord {
   kind: PodKind;
   /** When the current kind began: the anchor of its pattern. */
   kindSince: number;
-  eligibleAt: number;
+  /** When the engine first saw this pod. */
+  firstSeen: number;
+  /** It has been through a slot assignment (and may be waiting in the overflow). */
+  considered: boolean;
   terminatingSince: number | null;
   /** Start of the latest restart's triple flash. */
   restartAt: number | null;
@@ -50,7 +53,8 @@ export function newRecord(state: PodState, now: number): PodRecord {
     state,
     kind,
     kindSince: now,
-    eligibleAt: now + TIMING.assignDelayMs,
+    firstSeen: now,
+    considered: false,
     terminatingSince: kind === 'terminating' ? now : null,
     restartAt: null,
     slot: null,
@@ -99,8 +103,9 @@ export function podMatcher(filter: PodFilter = {}): (pod: PodState) => boolean {
 
 /**
  * Gives free slots to waiting pods. The rule (README "more pods than slots"):
- * - a pod waits assignDelayMs after it is first seen, so pods seen together (the retained states at
- *   start) are placed in one batch, in a stable order;
+ * - new pods are placed in batches: once no new pod has arrived for assignDelayMs (at most
+ *   assignMaxDelayMs after the first one), so pods seen together (the retained states at start) are
+ *   placed together, in a stable order;
  * - a StatefulSet pod takes the slot of its ordinal when that slot exists and is free;
  * - everyone else, oldest first (createdAt, then namespace/name), takes the lowest free slot;
  * - a pod keeps its slot until it is deleted, finishes or stops matching the filter; pods that find no
@@ -109,9 +114,10 @@ export function podMatcher(filter: PodFilter = {}): (pod: PodState) => boolean {
  */
 export function assignSlots(pods: Iterable<PodRecord>, slots: (string | null)[], now: number): void {
   const waiting = [...pods]
-    .filter((p) => p.slot === null && p.eligibleAt <= now && p.kind !== 'terminating' && p.kind !== 'finished')
+    .filter((p) => p.slot === null && p.kind !== 'terminating' && p.kind !== 'finished')
     .sort(byAge);
   if (waiting.length === 0) return;
+  for (const p of waiting) p.considered = true;
   const withOrdinal = waiting.filter((p) => p.state.ordinal != null);
   for (const p of withOrdinal) {
     const ordinal = p.state.ordinal as number;

@@ -24,6 +24,23 @@ describe('slot assignment', () => {
     assert.deepEqual(slotNames(e, 270), ['a', 'b', 'c']);
   });
 
+  it('a batch closes after 250 ms without a new pod, at most 1 s after the first', () => {
+    const e = engine(4);
+    e.setPod(pod('young', { createdAt: at(9) }), 0);
+    e.setPod(pod('old', { createdAt: at(1) }), 200);
+    assert.deepEqual(slotNames(e, 449), [null, null, null, null]);
+    assert.deepEqual(slotNames(e, 450), ['old', 'young', null, null], 'one batch, oldest first');
+    const f = engine(4);
+    const add = (t: number) => f.setPod(pod(`p${t}`, { createdAt: at(59 - t / 200) }), t);
+    for (let t = 0; t <= 800; t += 200) {
+      add(t);
+      assert.deepEqual(slotNames(f, t), [null, null, null, null]);
+    }
+    assert.deepEqual(slotNames(f, 999), [null, null, null, null]);
+    add(1000);
+    assert.deepEqual(slotNames(f, 1000), ['p1000', 'p800', 'p600', 'p400'], 'a steady stream waits at most 1 s');
+  });
+
   it('a StatefulSet pod takes the slot of its ordinal', () => {
     const e = engine(3);
     const sts = (name: string, ordinal: number) =>
