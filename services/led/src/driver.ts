@@ -33,6 +33,8 @@ export class LedDriver {
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private running = false;
+  /** The engine's next edge as computed by the last frame: a frame at or after it draws that edge. */
+  private scheduled = Number.POSITIVE_INFINITY;
   readonly lateness: number[] = [];
   frames = 0;
   lastFrameAt = 0;
@@ -82,7 +84,7 @@ export class LedDriver {
       },
       'LED board ready',
     );
-    this.frame(Number.NaN);
+    this.frame(false);
   }
 
   /** New input arrived: draw at once (coalesced to one frame per event-loop turn). */
@@ -90,32 +92,37 @@ export class LedDriver {
     if (!this.running || this.immediate) return;
     this.immediate = setImmediate(() => {
       this.immediate = undefined;
-      this.frame(Number.NaN);
+      this.frame(false);
     });
   }
 
-  /** One frame: `due` is the engine time this frame was scheduled for (NaN: input-driven). */
-  private frame(due: number): void {
+  /** One frame, on the timer of the engine's next edge or at once after new input. */
+  private frame(fromTimer: boolean): void {
     if (!this.running) return;
     clearTimeout(this.timer);
     const { engine } = this.opts;
     const now = this.clock();
+    if (fromTimer && now < this.scheduled) {
+      // Node's millisecond timers can fire a fraction early: never draw an edge before its time.
+      this.timer = setTimeout(() => this.frame(true), this.scheduled - now);
+      return;
+    }
     const levels = engine.levels(now);
     let changed = false;
     for (let i = 0; i < levels.length; i++) changed = this.write(i, levels[i] as number) || changed;
     this.frames++;
     this.lastFrameAt = now;
     this.metrics.frames.inc();
-    if (changed && !Number.isNaN(due)) {
-      const late = Math.max(0, now - due);
+    if (changed && now >= this.scheduled) {
+      // Lateness against the engine's schedule, whichever frame (timer or input) drew the edge.
+      const late = now - this.scheduled;
       this.metrics.lateness.observe(late / 1000);
       if (this.lateness.length >= LATENESS_SAMPLES) this.lateness.shift();
       this.lateness.push(late);
     }
     const next = engine.nextChange(now, this.frameMs);
-    if (Number.isFinite(next)) {
-      this.timer = setTimeout(() => this.frame(next), Math.max(0, next - this.clock()));
-    }
+    this.scheduled = next;
+    if (Number.isFinite(next)) this.timer = setTimeout(() => this.frame(true), Math.max(0, next - this.clock()));
   }
 
   /** Writes one LED if its pin value changed; returns whether it did. */

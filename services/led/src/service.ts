@@ -87,9 +87,22 @@ export class LedService {
         pods.set({ where: 'overflow' }, snap.overflow.length);
       }
     };
+    const { node } = settings;
+    let subscribed = false;
     this.bus.onConnect(() => {
       engine.setConnected(true, this.clock());
       this.driver.poke();
+      // Subscribe once connected: MQTT.js drops a SUBSCRIBE queued before a first connection that
+      // fails, and resubscribes by itself (clean session) on every later reconnect.
+      if (subscribed) return;
+      subscribed = true;
+      const subscribe = (filter: string) =>
+        this.bus
+          .subscribe(filter, handled)
+          .catch((err: Error) => log.warn({ err: err.message, filter }, 'subscribe failed; retried on reconnect'));
+      // Only this node's topics: a Pi never receives other nodes' traffic.
+      void subscribe(filters.node(cluster, node));
+      void subscribe(filters.clusterStatus(cluster));
     });
     this.bus.onDisconnect(() => {
       engine.setConnected(false, this.clock());
@@ -97,16 +110,6 @@ export class LedService {
     });
     this.controller.add(this.driver);
     this.controller.add(this.bus);
-    const { node } = settings;
-    this.controller.add({
-      name: 'subscriptions',
-      start: async () => {
-        // Only this node's topics: a Pi never receives other nodes' traffic.
-        await this.bus.subscribe(filters.node(cluster, node), handled);
-        await this.bus.subscribe(filters.clusterStatus(cluster), handled);
-      },
-      stop: async () => {},
-    });
     this.controller.add(this.http);
   }
 

@@ -218,6 +218,20 @@ describe('LED service with the virtual board (compact layout: pins 17 27 22 5 6 
 });
 
 describe('LED service restart and shutdown', () => {
+  it('starts without a broker (status LED: broker lost) and catches up when it comes', async () => {
+    const b = new PlainBroker();
+    b.port = await freePort();
+    cleanups.push(() => b.stop());
+    const svc = await led(b);
+    await until(async () => (await leds(svc)).leds.at(-1)?.pattern === 'statusBrokerLost', 'broker lost at start');
+    await b.start();
+    const a = pod('a');
+    await retain(b, 'kubeblink/c/status', { state: 'ready' });
+    await retain(b, podTopic(a), a);
+    await until(async () => (await leds(svc)).pins['17'] === 1, 'pod shown once the broker is up', 20_000);
+    assert.equal((await leds(svc)).leds.at(-1)?.pattern, 'steady');
+  });
+
   it('a restarted service renders the same picture from the retained states', async () => {
     const b = await broker();
     await retain(b, 'kubeblink/c/status', { state: 'ready' });
