@@ -195,6 +195,30 @@ describe('status LED', () => {
     assert.equal(statusOf(e, 12000), 'steady');
   });
 
+  it('the retained node state drives the node-not-ready pattern too', () => {
+    const e = new LedEngine({ layout: oneLedSlots(1, { status: true }), node: 'pi1' });
+    e.setConnected(true, 0);
+    e.setClusterStatus('ready', 0);
+    const node = {
+      uid: 'n',
+      name: 'pi1',
+      status: 'NotReady',
+      ready: 'False',
+      unschedulable: false,
+      roles: [],
+      createdAt: '2026-11-29T06:00:00Z',
+      labels: {},
+      taints: [],
+      resourceVersion: '1',
+    } as const;
+    e.setNodeState({ ...node, roles: [], labels: {}, taints: [] }, 100);
+    assert.equal(statusOf(e, 100), 'statusNodeNotReady');
+    e.setNodeState({ ...node, status: 'Ready', ready: 'True', roles: [], labels: {}, taints: [] }, 200);
+    assert.equal(statusOf(e, 200), 'steady');
+    e.setNodeState(null, 300);
+    assert.equal(statusOf(e, 300), 'steady', 'a deleted node state does not alarm');
+  });
+
   it('priorities: broker lost > watcher offline > node not ready > syncing > overflow > steady', () => {
     const e = new LedEngine({ layout: oneLedSlots(1, { status: true }), node: 'pi1' });
     e.setConnected(true, 0);

@@ -49,8 +49,9 @@ export class LedIo extends EventEmitter {
 
   /** A layout pin (17, "GPIO17", a line name) to the pin number used with johnny-five. */
   normalize(pin: number | string): number {
-    const index = this.byName.get(String(pin)) ?? (typeof pin === 'number' ? pin : Number.NaN);
-    return index;
+    // johnny-five hands back the pin numbers it was given: those stay as they are.
+    if (typeof pin === 'number' && (this.pins[pin]?.supportedModes.length ?? 0) > 0) return pin;
+    return this.byName.get(String(pin)) ?? Number.NaN;
   }
 
   pinMode(pin: number, mode: number): this {
