@@ -298,8 +298,12 @@ export class LedEngine {
       this.resync = null;
       for (const rec of [...this.pods.values()]) if (rec.seenAt < started) this.drop(rec);
     }
-    if (now >= this.assignmentDue()) assignSlots(this.pods.values(), this.slots, now);
-    const overflowing = this.waiting(now).length > 0;
+    const due = this.assignmentDue();
+    if (now >= due) assignSlots(this.pods.values(), this.slots, now);
+    // Called every frame: a loop rather than waiting(), which allocates and sorts.
+    let overflowing = false;
+    if (now >= due)
+      for (const p of this.pods.values()) if (p.slot === null && p.kind !== 'terminating') overflowing = true;
     if (overflowing && !this.overflowing) this.overflowSince = now;
     this.overflowing = overflowing;
   }
