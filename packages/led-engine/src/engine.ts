@@ -3,7 +3,8 @@
 // out. It has no timers and does no I/O, so the GPIO driver, tests with a fake clock and the browser
 // display compute the same picture. Time is any monotonic millisecond clock, and calls must come with
 // non-decreasing times (levels() also advances slot assignment and the reconnect resync).
-import type { AppSignal, ClusterEvent, ClusterStatus, NodeState, PodState } from '@kubeblink/schemas';
+import type { AppSignal, ClusterEvent, NodeState, PodState } from '@kubeblink/schemas';
+import { BoardHealth, type ClusterState } from './health.ts';
 import { flattenLayout, type LedInfo, type LedLayout } from './layout.ts';
 import { levelAt, nextEdge, PATTERNS, type PatternName, TIMING } from './patterns.ts';
 import {
@@ -28,7 +29,6 @@ export interface EngineOptions {
   canPwm?: (pin: number | string) => boolean;
 }
 
-type ClusterState = ClusterStatus['state'] | null;
 const EVENT_MEMORY = 512;
 
 export class LedEngine {
@@ -41,15 +41,7 @@ export class LedEngine {
   /** Slots whose state LED also shows request flashes (no request LED of their own). */
   private readonly requestOnState: boolean[];
   private readonly hasStatusLed: boolean;
-  private connected = false;
-  private connectedSince = 0;
-  private cluster: ClusterState = null;
-  private clusterSince = 0;
-  private nodeReady = true;
-  private nodeSince = 0;
-  private staleSince = 0;
-  private overflowSince = 0;
-  private overflowing = false;
+  private readonly health = new BoardHealth();
   private lastArrival = Number.NEGATIVE_INFINITY;
   private resync: { started: number; until: number } | null = null;
   private readonly seenEvents = new Set<string>();
@@ -98,7 +90,7 @@ export class LedEngine {
     if (event.type.startsWith('io.kubeblink.node.')) {
       const data = event.data as { name: string; ready: string };
       if (this.node !== undefined && data.name !== this.node) return;
-      this.setNodeReady(data.ready === 'True', now);
+      this.health.setNodeReady(data.ready === 'True', now);
       return;
     }
     const data = event.data as { namespace: string; name: string; uid: string };
@@ -147,16 +139,12 @@ export class LedEngine {
   }
 
   setNodeState(state: NodeState | null, now: number): void {
-    this.setNodeReady(state === null || state.ready === 'True', now);
+    this.health.setNodeReady(state === null || state.ready === 'True', now);
   }
 
   /** The retained cluster status (null: deleted or never published). */
   setClusterStatus(state: ClusterState, now: number): void {
-    if (state === this.cluster) return;
-    const wasStale = this.stale;
-    this.cluster = state;
-    this.clusterSince = now;
-    if (!wasStale && this.stale) this.staleSince = now;
+    this.health.setCluster(state, now);
   }
 
   /**
@@ -164,19 +152,15 @@ export class LedEngine {
    * state does not come again within resyncMs were deleted while we were away.
    */
   setConnected(connected: boolean, now: number): void {
-    if (connected === this.connected) return;
-    const wasStale = this.stale;
-    this.connected = connected;
-    this.connectedSince = now;
+    if (!this.health.setConnected(connected, now)) return;
     if (connected && this.pods.size > 0) this.resync = { started: now, until: now + TIMING.resyncMs };
-    if (!wasStale && this.stale) this.staleSince = now;
   }
 
   // ---- outputs -------------------------------------------------------------------------------
 
   /** The broker is lost or no watcher publishes: the picture may be out of date. */
   get stale(): boolean {
-    return !this.connected || this.cluster === 'offline';
+    return this.health.stale;
   }
 
   /** Level of every LED (index = LedInfo.index) at `now`. */
@@ -199,7 +183,7 @@ export class LedEngine {
     const dimOnOff = this.stale && !this.hasStatusLed;
     for (const led of this.leds) {
       if (led.slot === null) {
-        const s = this.statusPattern();
+        const s = this.health.pattern();
         next = Math.min(next, nextEdge(PATTERNS[s.name], s.anchor, now, frameMs));
         continue;
       }
@@ -207,7 +191,8 @@ export class LedEngine {
         next,
         slotLedEdge(led, this.podInSlot(led.slot), this.requestOnState[led.slot] ?? false, now, frameMs),
       );
-      if (dimOnOff && !led.pwm) next = Math.min(next, nextEdge(PATTERNS.staleMask, this.staleSince, now, frameMs));
+      if (dimOnOff && !led.pwm)
+        next = Math.min(next, nextEdge(PATTERNS.staleMask, this.health.staleSince, now, frameMs));
     }
     return next;
   }
@@ -221,9 +206,9 @@ export class LedEngine {
       views: this.leds.map((led) => this.level(led, now)),
       slots: this.slots.map((key) => (key === null ? null : (this.pods.get(key) ?? null))),
       overflow,
-      connected: this.connected,
-      cluster: this.cluster,
-      nodeReady: this.nodeReady,
+      connected: this.health.connected,
+      cluster: this.health.cluster,
+      nodeReady: this.health.nodeReady,
       stale: this.stale,
       now,
     });
@@ -233,25 +218,14 @@ export class LedEngine {
 
   private level(led: LedInfo, now: number): { level: number; pattern: string } {
     if (led.slot === null) {
-      const s = this.statusPattern();
+      const s = this.health.pattern();
       return { level: levelAt(PATTERNS[s.name], s.anchor, now), pattern: s.name };
     }
     const view = slotLed(led, this.podInSlot(led.slot), this.requestOnState[led.slot] ?? false, now);
     if (!this.stale || this.hasStatusLed || view.level === 0) return view;
     // No status LED: the slots themselves say the picture may be stale, and keep the last state.
-    const level = led.pwm ? view.level * TIMING.staleDim : levelAt(PATTERNS.staleMask, this.staleSince, now);
+    const level = led.pwm ? view.level * TIMING.staleDim : levelAt(PATTERNS.staleMask, this.health.staleSince, now);
     return { level, pattern: `${view.pattern}+stale` };
-  }
-
-  /** Status LED priorities: broker lost, watcher offline, node not ready, syncing, overflow, all well. */
-  private statusPattern(): { name: PatternName; anchor: number } {
-    if (!this.connected) return { name: 'statusBrokerLost', anchor: this.connectedSince };
-    if (this.cluster === 'offline') return { name: 'statusWatcherOffline', anchor: this.clusterSince };
-    if (!this.nodeReady) return { name: 'statusNodeNotReady', anchor: this.nodeSince };
-    if (this.cluster !== 'ready')
-      return { name: 'statusSyncing', anchor: Math.max(this.clusterSince, this.connectedSince) };
-    if (this.overflowing) return { name: 'statusOverflow', anchor: this.overflowSince };
-    return { name: 'steady', anchor: 0 };
   }
 
   /** Pods that are due for a slot but find none free. */
@@ -276,12 +250,6 @@ export class LedEngine {
     return Math.min(this.lastArrival + TIMING.assignDelayMs, first + TIMING.assignMaxDelayMs);
   }
 
-  private setNodeReady(ready: boolean, now: number): void {
-    if (ready === this.nodeReady) return;
-    this.nodeReady = ready;
-    this.nodeSince = now;
-  }
-
   private podInSlot(slot: number): PodRecord | null {
     const key = this.slots[slot];
     return key == null ? null : (this.pods.get(key) ?? null);
@@ -304,7 +272,6 @@ export class LedEngine {
     let overflowing = false;
     if (now >= due)
       for (const p of this.pods.values()) if (p.slot === null && p.kind !== 'terminating') overflowing = true;
-    if (overflowing && !this.overflowing) this.overflowSince = now;
-    this.overflowing = overflowing;
+    this.health.setOverflowing(overflowing, now);
   }
 }

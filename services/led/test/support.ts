@@ -1,8 +1,10 @@
-// Shared by the LED service's integration tests and benchmark: a service on the virtual board against
-// a real broker, and peers that publish as the watcher (states, events) and as an app (signals).
+// Shared by the LED service's integration tests: a service on the virtual board against a real
+// broker, and peers that publish as the watcher (states, events) and as an app (signals).
+import { type AddressInfo, createServer } from 'node:net';
 import { BusClient, createRegistry, filters, type Registry, silentLogger } from '@kubeblink/core';
 import type { LedSettings, PodState } from '@kubeblink/schemas';
-import type { PlainBroker } from '@kubeblink/test/support/plain-broker';
+import { mosquittoPub } from '@kubeblink/test/support/mosquitto';
+import { PlainBroker } from '@kubeblink/test/support/plain-broker';
 import type { VirtualBoard } from '../src/boards/virtual.ts';
 import { type LedPicture, LedService } from '../src/service.ts';
 
@@ -92,4 +94,46 @@ export function shape(p: LedPicture) {
 /** True when `values` alternates 0/1 starting with `first` (an on/off blink). */
 export function alternates(values: number[], first: number): boolean {
   return values.length > 0 && values.every((v, i) => v === (i % 2 === 0 ? first : 1 - first));
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+
+/** Registers something to undo after the current test (brokers, services, processes, files). */
+export function cleanup(fn: () => Promise<void> | void): void {
+  cleanups.push(fn);
+}
+
+/** For afterEach: undoes everything registered, newest first. */
+export async function cleanupAll(): Promise<void> {
+  for (const c of cleanups.splice(0).reverse()) await c();
+}
+
+export async function broker(): Promise<PlainBroker> {
+  const b = await new PlainBroker().start();
+  cleanup(() => b.stop());
+  return b;
+}
+
+/** A started LED service, stopped after the test. */
+export async function led(b: PlainBroker, over: Partial<LedSettings> = {}): Promise<LedService> {
+  const svc = await startLed(b, over);
+  cleanup(() => svc.stop());
+  return svc;
+}
+
+/** A retained message as the watcher publishes states (QoS 1, retained; null: tombstone), via mosquitto_pub. */
+export const retain = (b: PlainBroker, topic: string, payload: unknown) =>
+  mosquittoPub(b.port, topic, payload === null ? null : JSON.stringify(payload), { retain: true, qos: 1 });
+
+export const at = (s: number) => `2026-11-29T06:00:${String(s).padStart(2, '0')}Z`;
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
 }
