@@ -6,7 +6,7 @@
 import type { AppSignal, ClusterEvent, NodeState, PodState } from '@kubeblink/schemas';
 import { BoardHealth, type ClusterState } from './health.ts';
 import { flattenLayout, type LedInfo, type LedLayout } from './layout.ts';
-import { levelAt, nextEdge, PATTERNS, type PatternName, TIMING } from './patterns.ts';
+import { levelAt, nextEdge, PATTERNS, TIMING } from './patterns.ts';
 import {
   assignSlots,
   byAge,
