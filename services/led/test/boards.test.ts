@@ -17,6 +17,17 @@ import { resolveBoard } from '../src/boards/registry.ts';
 import type { BoardBackend, BoardContext } from '../src/boards/types.ts';
 import { VirtualBoard } from '../src/boards/virtual.ts';
 import { LedDriver } from '../src/driver.ts';
+import { loadFive } from '../src/five.ts';
+
+// The engine alone decides every level: johnny-five's own animation timers must never run.
+const timerCalls: string[] = [];
+const ledProto = loadFive().Led.prototype as unknown as Record<string, unknown>;
+for (const m of ['blink', 'strobe', 'pulse', 'fade', 'fadeIn', 'fadeOut', 'animate', 'toggle']) {
+  ledProto[m] = () => {
+    timerCalls.push(m);
+    throw new Error(`johnny-five Led.${m} must not be used`);
+  };
+}
 
 const calls: string[] = [];
 
@@ -124,6 +135,7 @@ describe('gpiochip board (fake node-libgpiod)', () => {
       ['gpiochip4:17=0', 'gpiochip4:26=0', 'gpiochip4:17 release', 'gpiochip4:26 release'],
     );
     assert.equal(calls.filter((c) => c.endsWith('release')).length, 7);
+    assert.deepEqual(timerCalls, [], 'no johnny-five blink/pulse/fade timers');
   });
 
   it('says clearly what is wrong: no package, no header chip, a busy line', async () => {
