@@ -1064,6 +1064,34 @@ export interface LedSettings {
    * talk (2 slots x 6 LEDs), compact (6 slots x 1 LED) or the path of a layout file (schema config/led-layout).
    */
   layout: string;
+  /**
+   * Frames per second while a smooth (PWM) animation runs. On/off patterns are not polled: the driver sleeps until the engine's next edge.
+   */
+  fps: number;
+  /**
+   * Comma-separated namespaces whose pods are shown (empty: every namespace not excluded).
+   */
+  namespaces: string;
+  /**
+   * Comma-separated namespaces whose pods are never shown (default: kube-system and kubeblink's own namespace).
+   */
+  excludeNamespaces: string;
+  /**
+   * Kubernetes label selector of the pods shown, as in kubectl -l (e.g. app=web,tier!=db); empty: all.
+   */
+  selector: string;
+  /**
+   * Virtual board: terminal draws the breadboard live on stdout with ANSI colours; none draws nothing.
+   */
+  render: 'none' | 'terminal';
+  /**
+   * Virtual board: when the board closes, write every recorded pin write and the final pin states as JSON to this file (for tests and demos).
+   */
+  virtualRecord?: string;
+  /**
+   * gpiochip board: the GPIO chip (name such as gpiochip0, or path /dev/gpiochip4); default: the chip labelled as the Raspberry Pi header's (pinctrl-bcm2835, pinctrl-bcm2711 or pinctrl-rp1).
+   */
+  gpioChip?: string;
 }
 /**
  * Settings of `kubeblink demo-app`, the workload of the demos: an HTTP service that publishes its own signals (request, heartbeat, liveness, readiness) and has fault controls.

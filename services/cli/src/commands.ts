@@ -1,7 +1,9 @@
 // The registry of subcommands. A service adds itself here with the CommandSpec its package exports.
+
 import { brokerCommand } from '@kubeblink/broker/command';
 import type { CommandSpec } from '@kubeblink/core';
 import { demoAppCommand } from '@kubeblink/demo-app/command';
+import { ledCommand } from '@kubeblink/led/command';
 import { recordCommand, watcherCommand } from '@kubeblink/watcher/command';
 
-export const commands: CommandSpec[] = [brokerCommand, watcherCommand, recordCommand, demoAppCommand];
+export const commands: CommandSpec[] = [brokerCommand, watcherCommand, recordCommand, ledCommand, demoAppCommand];

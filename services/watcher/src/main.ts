@@ -68,7 +68,10 @@ export async function runWatcher(settings: WatcherSettings): Promise<void> {
 export async function runRecord(settings: RecordSettings, file: string): Promise<void> {
   const rt = serviceRuntime('record', settings);
   const metrics = watcherMetrics(rt.registry);
-  const source = await createSource({ ...settings, source: 'informer' } as unknown as WatcherSettings, { log: rt.log, metrics });
+  const source = await createSource({ ...settings, source: 'informer' } as unknown as WatcherSettings, {
+    log: rt.log,
+    metrics,
+  });
   const writer = new RecordingWriter(file, {
     namespace: settings.namespace ?? null,
     labelSelector: settings.labelSelector ?? null,
