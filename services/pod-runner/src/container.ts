@@ -8,6 +8,7 @@ import type { V1Container, V1ContainerStateTerminated, V1Pod } from '@kubernetes
 import { goDuration, type KubeletBackoff } from './backoff.ts';
 import { ContainerConfigError, containerEnv, type EnvSources, quantity } from './env.ts';
 import { resolveImage } from './image.ts';
+import type { RunnerMetrics } from './metrics.ts';
 import { type ProbeKind, ProbeState, probePort, probeSpec, runProbe } from './probes.ts';
 import { ContainerProcess, cpuSeconds, type Exit, rssBytes } from './process.ts';
 import { type ContainerView, kubeTime } from './status.ts';
@@ -25,6 +26,7 @@ export interface ContainerHost {
   syncMs: number;
   changed(): void;
   log: Logger;
+  metrics: RunnerMetrics;
 }
 
 /** The image's entrypoint is `kubeblink`, its default arguments `demo-app`. */
@@ -211,6 +213,7 @@ export class ContainerRunner {
     this.view.ready = false;
     this.view.started = false;
     this.set({ running: { startedAt: kubeTime(proc.startedAt) } });
+    this.host.metrics.starts.inc();
     this.host.log.info({ container: this.spec.name, pid: proc.pid, port: this.localPort }, 'container started');
     this.startProbes(proc);
     this.updateReadiness();
@@ -222,6 +225,7 @@ export class ContainerRunner {
     this.view.ready = false;
     this.view.started = false;
     this.set({ terminated: this.lastTerminated });
+    this.host.metrics.exits.inc({ reason: this.lastTerminated.reason });
     this.host.log.info(
       { container: this.spec.name, exitCode: exit.exitCode, reason: this.killReason },
       'container exited',
@@ -271,6 +275,7 @@ export class ContainerRunner {
     const port = declared === this.appPort ? this.localPort : 1;
     const ok = await runProbe(action, port, state.spec.timeoutMs);
     if (!proc.running || this.proc !== proc) return;
+    if (!ok) this.host.metrics.probeFailures.inc({ probe: state.kind });
     if (!state.observe(ok)) return;
     if (state.kind === 'readiness' || (state.kind === 'startup' && state.result === 'success')) {
       this.updateReadiness();

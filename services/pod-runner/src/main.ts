@@ -28,6 +28,7 @@ export function createPodRunner(settings: PodRunnerSettings) {
     syncSeconds: settings.syncSeconds,
     usageSeconds: settings.usageSeconds,
     tokenAudience: settings.tokenAudience,
+    registry: rt.registry,
   });
   let started = false;
   const controller = new Controller(rt.log);

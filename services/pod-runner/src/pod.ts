@@ -8,6 +8,7 @@ import type { KubeletBackoff } from './backoff.ts';
 import { ContainerRunner } from './container.ts';
 import type { EnvSources } from './env.ts';
 import type { IpPool } from './ips.ts';
+import type { RunnerMetrics } from './metrics.ts';
 import { buildPodStatus, type ContainerView, statusKey } from './status.ts';
 
 export interface PodApi {
@@ -33,6 +34,7 @@ export interface RunnerContext {
   tokenAudience: string;
   syncMs: number;
   freePort(): Promise<number>;
+  metrics: RunnerMetrics;
 }
 
 /** CPU usage is published as KWOK's usage annotation (kustomize/metrics/usage in KWOK). */
@@ -51,6 +53,7 @@ export class PodWorker {
   private readonly hostIP: string | undefined;
   private readonly startTime: Date;
   private silent = false;
+  private cleaned = false;
   private terminal = false;
   private writeTimer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
@@ -84,6 +87,7 @@ export class PodWorker {
       syncMs: ctx.syncMs,
       changed: () => this.changed(),
       log: this.log,
+      metrics: ctx.metrics,
     };
     this.containers = (pod.spec?.containers ?? []).map((c) => new ContainerRunner(c, host, previous.get(c.name)));
   }
@@ -178,9 +182,11 @@ export class PodWorker {
     this.writing = (async () => {
       try {
         const exists = await this.ctx.api.patchStatus(this.pod, status);
+        this.ctx.metrics.statusWrites.inc({ result: exists ? 'ok' : 'gone' });
         this.lastWritten = key;
         if (!exists) this.log.debug('pod gone before its status was written');
       } catch (err) {
+        this.ctx.metrics.statusWrites.inc({ result: 'error' });
         this.log.warn({ err: (err as Error).message }, 'status write failed; retrying');
         setTimeout(() => this.changed(), 1000).unref();
       } finally {
@@ -247,16 +253,19 @@ export class PodWorker {
     return this.terminating;
   }
 
-  /** The node died (or the pod vanished): kill everything at once and say nothing more. */
-  async kill(): Promise<void> {
+  /** The node died or the pod vanished (graceMs 0: SIGKILL at once), or the runner stops: stop
+   * the processes and say nothing more about the pod. */
+  async kill(graceMs = 0): Promise<void> {
     this.silent = true;
     clearTimeout(this.writeTimer);
     clearTimeout(this.tokenTimer);
-    await Promise.all(this.containers.map((c) => c.stop(0)));
+    await Promise.all(this.containers.map((c) => c.stop(graceMs)));
     this.cleanup();
   }
 
   private cleanup(): void {
+    if (this.cleaned) return; // once: the IP may belong to a new pod by the second call
+    this.cleaned = true;
     this.ctx.ips.release(this.podIP);
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 // The pod runner: plays the kubelet of every KWOK node for pods labelled kubeblink.io/runner=true
 // (KWOK's stages skip those). Watches pods, nodes, node leases and services; one PodWorker per pod.
 import { createServer } from 'node:net';
-import type { Logger } from '@kubeblink/core';
+import type { Logger, Registry } from '@kubeblink/core';
 import {
   KubeConfig,
   type V1Lease,
@@ -13,6 +13,7 @@ import {
 import { KubeletBackoff } from './backoff.ts';
 import { IpPool } from './ips.ts';
 import { informers, kubeApi } from './kube.ts';
+import { runnerMetrics } from './metrics.ts';
 import { PodWorker, type RunnerContext } from './pod.ts';
 import { ServiceProxies, selects } from './services.ts';
 
@@ -21,6 +22,9 @@ export const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node';
 /** The holder the sim writes into a node's Lease to stop its heartbeat (services/sim/src/nodes.ts
  * HEARTBEAT_STOPPED_HOLDER): that node's kubelet is dead, so its processes stop and it says nothing. */
 export const HEARTBEAT_STOPPED_HOLDER = 'kubeblink.io/heartbeat-stopped';
+
+/** How long the apps get to shut down cleanly (publish offline, close the broker) when the runner stops. */
+const RUNNER_STOP_GRACE_MS = 3000;
 
 export interface PodRunnerOptions {
   kubeconfig: string;
@@ -36,6 +40,8 @@ export interface PodRunnerOptions {
   /** Seconds between CPU/memory samples of each pod's processes. */
   usageSeconds?: number;
   tokenAudience?: string;
+  /** Where the runner's metrics go (its service registry); a private one when absent. */
+  registry?: Registry;
 }
 
 async function freePort(): Promise<number> {
@@ -83,6 +89,7 @@ export class PodRunner {
       tokenAudience: opts.tokenAudience ?? 'kubeblink',
       syncMs: (opts.syncSeconds ?? 1) * 1000,
       freePort,
+      metrics: runnerMetrics(opts.registry),
     };
     this.services = new ServiceProxies({
       backends: (svc, port) => this.backends(svc, port),
@@ -126,6 +133,7 @@ export class PodRunner {
     await Promise.all([pods.start(), services.start()]);
     const every = (this.opts.usageSeconds ?? 5) * 1000;
     this.usageTimer = setInterval(() => {
+      this.ctx.metrics.pods.set(this.workers.size);
       for (const w of this.workers.values())
         w.sampleUsage().catch((err) => this.log.debug({ err: err.message }, 'usage write failed'));
     }, every);
@@ -138,7 +146,7 @@ export class PodRunner {
     await Promise.all(Object.values(this.inf).map((i) => i.stop().catch(() => undefined)));
     await this.services.closeAll();
     // The runner's processes are its children: they go with it (their status is left as it was).
-    await Promise.all([...this.workers.values()].map((w) => w.kill()));
+    await Promise.all([...this.workers.values()].map((w) => w.kill(RUNNER_STOP_GRACE_MS)));
     this.workers.clear();
   }
 

@@ -49,6 +49,6 @@ describe('image resolution', () => {
       digest: undefined,
     });
     assert.equal(parseImage('registry:5000/a/b:t')?.domain, 'registry:5000');
-    assert.equal(parseImage('a/b@sha256:' + '0'.repeat(64))?.digest, `sha256:${'0'.repeat(64)}`);
+    assert.equal(parseImage(`a/b@sha256:${'0'.repeat(64)}`)?.digest, `sha256:${'0'.repeat(64)}`);
   });
 });
