@@ -2,6 +2,7 @@
 import { loadSettings } from '@kubeblink/core';
 import type { PodRunnerSettings } from '@kubeblink/schemas';
 import { createPodRunner } from './main.ts';
+import { KUBEBLINK_BIN } from './process.ts';
 
 export { KubeletBackoff } from './backoff.ts';
 export { podRunnerCommand } from './command.ts';
@@ -29,6 +30,20 @@ export async function startPodRunner(
   const { controller, runner } = createPodRunner(full);
   await controller.start();
   return { runner, stop: () => controller.stop() };
+}
+
+/**
+ * The command line that runs the pod runner as a daemon (for `sim up`, which starts its processes
+ * detached): `exe args...` = this Node running `kubeblink pod-runner` with these settings as flags.
+ */
+export function podRunnerDaemon(settings: Partial<PodRunnerSettings> & { kubeconfig: string }): {
+  exe: string;
+  args: string[];
+} {
+  const flag = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  const args = [KUBEBLINK_BIN, 'pod-runner'];
+  for (const [k, v] of Object.entries(settings)) if (v !== undefined) args.push(flag(k), String(v));
+  return { exe: process.execPath, args };
 }
 
 export async function stopPodRunner(running: RunningPodRunner): Promise<void> {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Controller, HealthServer, runUntilSignal, serviceRuntime } from '@kubeblink/core';
@@ -53,6 +54,13 @@ export function createPodRunner(settings: PodRunnerSettings) {
 }
 
 export async function runPodRunner(settings: PodRunnerSettings): Promise<void> {
-  const { controller, log } = createPodRunner(settings);
+  const kubeconfig = settings.kubeconfig ?? defaultKubeconfig();
+  if (!existsSync(kubeconfig)) {
+    console.error(
+      `kubeblink pod-runner: no kubeconfig at ${kubeconfig}; give --kubeconfig (\`kubeblink sim up\` prints KUBECONFIG=...)`,
+    );
+    process.exit(2);
+  }
+  const { controller, log } = createPodRunner({ ...settings, kubeconfig });
   await runUntilSignal(controller, log);
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   AppsV1Api,
+  AuthenticationV1Api,
   AutoscalingV2Api,
   CoordinationV1Api,
   CoreV1Api,
@@ -23,6 +24,7 @@ export interface TestCluster {
   core: CoreV1Api;
   apps: AppsV1Api;
   hpa: AutoscalingV2Api;
+  auth: AuthenticationV1Api;
   runner: RunningPodRunner;
   /** Stops (false) or restarts (true) a node's heartbeat, with the sim's own function. */
   heartbeat(node: string, on: boolean): Promise<void>;
@@ -44,7 +46,7 @@ export async function clusterUnavailable(): Promise<string | undefined> {
   }
 }
 
-export async function testCluster(): Promise<TestCluster> {
+export async function testCluster(opts: { broker?: string; cluster?: string } = {}): Promise<TestCluster> {
   const tmp = mkdtempSync(join(tmpdir(), 'kubeblink-runner-'));
   let kubeconfig = process.env.KUBEBLINK_TEST_KUBECONFIG;
   // biome-ignore lint/suspicious/noExplicitAny: the sim's types are not visible to this package
@@ -66,12 +68,14 @@ export async function testCluster(): Promise<TestCluster> {
     syncSeconds: 1,
     usageSeconds: 2,
     logLevel: 'warn',
+    ...opts,
   });
   return {
     kubeconfig,
     core,
     apps: kc.makeApiClient(AppsV1Api),
     hpa: kc.makeApiClient(AutoscalingV2Api),
+    auth: kc.makeApiClient(AuthenticationV1Api),
     runner,
     async heartbeat(node, on) {
       if (sim) {

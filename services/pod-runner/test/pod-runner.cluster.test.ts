@@ -2,6 +2,8 @@
 // the API and the apps' own endpoints, with manifests as a user writes them.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { MosquittoSub } from '@kubeblink/test/support/mosquitto';
+import { PlainBroker } from '@kubeblink/test/support/plain-broker';
 import { until } from '@kubeblink/test/support/wait';
 import { runLoad } from '../src/load.ts';
 import { ENDPOINT_ANNOTATION } from '../src/services.ts';
@@ -32,6 +34,9 @@ const skip = await clusterUnavailable();
 describe('pod runner on the simulated cluster', { timeout: 900_000, skip }, () => {
   let c: TestCluster;
   let ns = '';
+  const broker = new PlainBroker();
+  const logins: { clientId: string; username?: string; password?: string }[] = [];
+  let sub: MosquittoSub;
   const namespace = async (name: string) => {
     await c.core.createNamespace({ body: { metadata: { name } } });
     await until(
@@ -44,11 +49,20 @@ describe('pod runner on the simulated cluster', { timeout: 900_000, skip }, () =
   };
 
   before(async () => {
-    c = await testCluster();
+    await broker.start();
+    // Records the credentials each app connects with (the broker's token check is the broker's test).
+    (broker.aedes as NonNullable<typeof broker.aedes>).authenticate = (client, username, password, done) => {
+      logins.push({ clientId: client.id, username, password: password?.toString('utf8') });
+      done(null, true);
+    };
+    c = await testCluster({ broker: broker.url, cluster: 'sim' });
     ns = await namespace(`runner-${Date.now().toString(36)}`);
+    sub = new MosquittoSub(broker.port, [`kubeblink/sim/nodes/+/pods/${ns}/+/signals`]);
   });
   after(async () => {
+    sub?.stop();
     await c?.stop();
+    await broker.stop();
   });
 
   it('runs a 2-replica Deployment as 2 Running and Ready processes on the workers, served round-robin by its Service', async () => {
@@ -105,6 +119,26 @@ describe('pod runner on the simulated cluster', { timeout: 900_000, skip }, () =
     assert.deepEqual(Object.keys(r.pods).sort(), ready.map((p) => p.metadata?.name).sort());
     // Round-robin: both get a fair share.
     for (const n of Object.values(r.pods)) assert.ok(n >= r.ok / 2 - 1, JSON.stringify(r.pods));
+
+    // Each app publishes its request signals on its own pod's topic, under the node it runs on.
+    for (const p of ready) {
+      const topic = `kubeblink/sim/nodes/${p.spec?.nodeName}/pods/${ns}/${p.metadata?.name}/signals`;
+      const m = await sub.waitFor(
+        (x) => x.topic === topic && JSON.parse(x.payload).type === 'io.kubeblink.app.request',
+        30_000,
+      );
+      assert.equal(JSON.parse(m.payload).data.pod, p.metadata?.name);
+    }
+    // ... logged in with a ServiceAccount token bound to its pod, for the kubeblink audience.
+    const login = logins.find((l) => l.clientId === `demo-app-${ns}-${ready[0]?.metadata?.name}`);
+    assert.equal(login?.username, `system:serviceaccount:${ns}:default`);
+    const review = await c.auth.createTokenReview({
+      body: { spec: { token: login?.password ?? '', audiences: ['kubeblink'] } },
+    });
+    assert.equal(review.status?.authenticated, true, review.status?.error);
+    assert.equal(review.status?.user?.username, `system:serviceaccount:${ns}:default`);
+    assert.deepEqual(review.status?.user?.extra?.['authentication.kubernetes.io/pod-name'], [ready[0]?.metadata?.name]);
+    assert.deepEqual(review.status?.user?.extra?.['authentication.kubernetes.io/pod-uid'], [ready[0]?.metadata?.uid]);
   });
 
   it('restarts an app that exits with code 3, then backs off: CrashLoopBackOff', async () => {
