@@ -265,7 +265,7 @@ describe('pod runner on the simulated cluster', { timeout: 900_000, skip }, () =
     assert.equal(alive(proc?.pid), false);
   });
 
-  it('scales a Deployment 1 -> 4 with an HPA under real load, and back down', async () => {
+  it('scales a Deployment 1 -> 4 with an HPA under real load, and back down', async (t) => {
     const hpaNs = await namespace(`${ns}-hpa`);
     const app = demoContainer({
       resources: { requests: { cpu: '200m' } },
@@ -302,6 +302,8 @@ describe('pod runner on the simulated cluster', { timeout: 900_000, skip }, () =
       30_000,
     );
     await until(async () => (await pods(c.core, hpaNs, 'hpa')).some(isReady), 'one ready pod', 120_000, 250);
+    const t0 = performance.now();
+    const since = () => `${((performance.now() - t0) / 1000).toFixed(0)} s`;
     const load = new AbortController();
     const loading = runLoad({ url: `http://${endpoint}/`, rps: 15, durationSeconds: 600, signal: load.signal });
     try {
@@ -322,6 +324,7 @@ describe('pod runner on the simulated cluster', { timeout: 900_000, skip }, () =
     } finally {
       load.abort();
     }
+    t.diagnostic(`4 ready pods after ${since()} of load`);
     const r = await loading;
     assert.ok(Object.keys(r.pods).length >= 2, `load reached ${JSON.stringify(r.pods)}`);
     await until(
@@ -330,6 +333,7 @@ describe('pod runner on the simulated cluster', { timeout: 900_000, skip }, () =
       300_000,
       1000,
     );
+    t.diagnostic(`back to 1 replica ${since()} after the load started`);
   });
 
   it('replaces the pods of a worker whose heartbeat stopped on the other worker', async () => {
