@@ -1,12 +1,14 @@
 // The Service proxy and the load generator on real sockets: two HTTP servers stand in for two
 // pods' processes.
 import assert from 'node:assert/strict';
+import { execFile, spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '@kubeblink/core';
 import type { V1Service } from '@kubernetes/client-node';
 import { runLoad } from '../src/load.ts';
+import { KUBEBLINK_BIN } from '../src/process.ts';
 import { ENDPOINT_ANNOTATION, ENDPOINTS_ANNOTATION, ServiceProxies, selects } from '../src/services.ts';
 
 function app(name: string): Promise<Server> {
@@ -72,6 +74,22 @@ describe('Service proxy (kube-proxy for the runner pods)', () => {
     assert.equal(annotated.length, count);
     await proxies.sync({ ...svc, spec: { ...svc.spec, selector: undefined } });
     assert.equal(proxies.address('demo', 'web'), undefined);
+  });
+
+  it('`kubeblink load` prints who answered', async () => {
+    ready = [portOf(a), portOf(b)];
+    await proxies.sync(svc);
+    const addr = proxies.address('demo', 'web') ?? '';
+    // spawnSync would block this process's servers: run it asynchronously.
+    const out = await new Promise<string>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        [KUBEBLINK_BIN, 'load', '--url', addr, '--rps', '10', '--duration', '1'],
+        (err, stdout) => (err ? reject(err) : resolve(stdout)),
+      );
+    });
+    assert.deepEqual(JSON.parse(out), { sent: 10, ok: 10, failed: 0, skipped: 0, pods: { 'web-a': 5, 'web-b': 5 } });
+    assert.equal(spawnSync(process.execPath, [KUBEBLINK_BIN, 'load'], { encoding: 'utf8' }).status, 2); // --url is required
   });
 
   it('matches selectors as Services do', () => {
