@@ -55,10 +55,10 @@ const sleep = (ms: number, signal: AbortSignal) =>
   });
 
 export class ContainerRunner {
-  readonly spec: V1Container;
+  spec: V1Container;
   readonly view: ContainerView;
   private readonly host: ContainerHost;
-  private readonly key: string;
+  private readonly uid: string;
   private readonly abort = new AbortController();
   private proc: ContainerProcess | undefined;
   private probes: Partial<Record<ProbeKind, ProbeState>> = {};
@@ -77,7 +77,7 @@ export class ContainerRunner {
     this.spec = spec;
     this.host = host;
     const pod = host.pod();
-    this.key = `${pod.metadata?.uid}/${spec.name}`;
+    this.uid = pod.metadata?.uid ?? '';
     this.view = {
       name: spec.name,
       image: spec.image ?? '',
@@ -106,6 +106,40 @@ export class ContainerRunner {
     }
   }
 
+  /** The kubelet's back-off key: the container and its spec (here: its image, the one mutable
+   * field), so a new image starts without the old one's back-off (kuberuntime getStableKey). */
+  private get key(): string {
+    return `${this.uid}/${this.spec.name}/${this.spec.image}`;
+  }
+
+  /** A new image in the pod spec: the kubelet stops the container and starts the new one. */
+  respec(spec: V1Container): void {
+    if (spec.image === this.spec.image) return;
+    this.host.log.info({ container: spec.name, image: spec.image }, 'container image changed, will be restarted');
+    this.spec = spec;
+    if (this.proc) void this.kill(this.proc, this.podGraceMs());
+  }
+
+  private podGraceMs(): number {
+    return (this.host.pod().spec?.terminationGracePeriodSeconds ?? 30) * 1000;
+  }
+
+  /** killContainer: the preStop hook (HTTP or sleep) within the grace period, then SIGTERM, and
+   * SIGKILL when the rest of the grace period is over (at least 2 s after the hook, as the kubelet). */
+  private async kill(proc: ContainerProcess, graceMs: number): Promise<void> {
+    const started = Date.now();
+    const hook = this.spec.lifecycle?.preStop;
+    if (graceMs > 0 && hook?.httpGet) {
+      const action = probeSpec({ httpGet: hook.httpGet })?.action;
+      const port = probePort(hook.httpGet.port as number | string, this.spec) === this.appPort ? this.localPort : 1;
+      if (action) await runProbe(action, port, graceMs);
+    } else if (graceMs > 0 && hook?.sleep) {
+      await new Promise((r) => setTimeout(r, Math.min(hook.sleep?.seconds ?? 0, graceMs / 1000) * 1000));
+    }
+    const left = hook && graceMs > 0 ? Math.max(2000, graceMs - (Date.now() - started)) : graceMs;
+    await proc.stop(left);
+  }
+
   start(): void {
     this.done = this.run().catch((err) =>
       this.host.log.error({ err, container: this.spec.name }, 'container loop failed'),
@@ -129,6 +163,8 @@ export class ContainerRunner {
     while (!this.stopped) {
       const img = resolveImage(this.spec.image ?? '');
       if (!img.ok) {
+        this.view.image = this.spec.image ?? '';
+        this.view.imageID = '';
         if (img.reason === 'InvalidImageName') {
           this.waiting('InvalidImageName', img.message);
           return;
@@ -282,13 +318,12 @@ export class ContainerRunner {
       return;
     }
     if (state.result === 'failure') {
-      const podSpec = this.host.pod().spec;
-      const grace = state.spec.terminationGraceMs ?? (podSpec?.terminationGracePeriodSeconds ?? 30) * 1000;
+      const grace = state.spec.terminationGraceMs ?? this.podGraceMs();
       this.host.log.info(
         { container: this.spec.name, probe: state.kind },
         `container failed ${state.kind} probe, will be restarted`,
       );
-      void proc.stop(grace);
+      void this.kill(proc, grace);
     }
   }
 
@@ -336,7 +371,7 @@ export class ContainerRunner {
     this.stopped = true;
     this.abort.abort();
     this.stopProbes();
-    await this.proc?.stop(graceMs);
+    if (this.proc) await this.kill(this.proc, graceMs);
     await this.done;
   }
 }

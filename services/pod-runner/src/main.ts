@@ -3,7 +3,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Controller, HealthServer, runUntilSignal, serviceRuntime } from '@kubeblink/core';
 import type { PodRunnerSettings } from '@kubeblink/schemas';
-import { PodRunner } from './runner.ts';
+import { RunnerAlreadyRunning } from './lease.ts';
+import { PodRunner, type PodRunnerOptions } from './runner.ts';
 
 export function defaultStateDir(): string {
   const base = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
@@ -16,7 +17,7 @@ function defaultKubeconfig(): string {
 }
 
 /** The runner and its health server as one controller (for `kubeblink pod-runner` and `sim up`). */
-export function createPodRunner(settings: PodRunnerSettings) {
+export function createPodRunner(settings: PodRunnerSettings, extra: Partial<PodRunnerOptions> = {}) {
   const rt = serviceRuntime('pod-runner', settings);
   const runner = new PodRunner({
     kubeconfig: settings.kubeconfig ?? defaultKubeconfig(),
@@ -30,6 +31,7 @@ export function createPodRunner(settings: PodRunnerSettings) {
     usageSeconds: settings.usageSeconds,
     tokenAudience: settings.tokenAudience,
     registry: rt.registry,
+    ...extra,
   });
   let started = false;
   const controller = new Controller(rt.log);
@@ -61,6 +63,16 @@ export async function runPodRunner(settings: PodRunnerSettings): Promise<void> {
     );
     process.exit(2);
   }
-  const { controller, log } = createPodRunner({ ...settings, kubeconfig });
-  await runUntilSignal(controller, log);
+  const { controller, log } = createPodRunner(
+    { ...settings, kubeconfig },
+    // The command exits through its normal shutdown when another runner took over.
+    { onLeaseLost: () => process.kill(process.pid, 'SIGTERM') },
+  );
+  try {
+    await runUntilSignal(controller, log);
+  } catch (err) {
+    if (!(err instanceof RunnerAlreadyRunning)) throw err;
+    console.error(`kubeblink pod-runner: ${err.message}`);
+    process.exit(1);
+  }
 }

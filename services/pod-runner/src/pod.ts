@@ -102,6 +102,10 @@ export class PodWorker {
 
   update(pod: V1Pod): void {
     this.pod = pod;
+    for (const c of this.containers) {
+      const spec = pod.spec?.containers.find((x) => x.name === c.spec.name);
+      if (spec && !pod.metadata?.deletionTimestamp) c.respec(spec);
+    }
   }
 
   /** The variables the runner provides: identity defaults (before the pod's own) and overrides. */

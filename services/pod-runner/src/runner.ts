@@ -3,6 +3,7 @@
 import { createServer } from 'node:net';
 import type { Logger, Registry } from '@kubeblink/core';
 import {
+  CoordinationV1Api,
   KubeConfig,
   type V1Lease,
   type V1Node,
@@ -13,6 +14,7 @@ import {
 import { KubeletBackoff } from './backoff.ts';
 import { IpPool } from './ips.ts';
 import { informers, kubeApi } from './kube.ts';
+import { RunnerLease } from './lease.ts';
 import { runnerMetrics } from './metrics.ts';
 import { PodWorker, type RunnerContext } from './pod.ts';
 import { ServiceProxies, selects } from './services.ts';
@@ -40,6 +42,8 @@ export interface PodRunnerOptions {
   /** Seconds between CPU/memory samples of each pod's processes. */
   usageSeconds?: number;
   tokenAudience?: string;
+  /** Called when another runner took the cluster over (default: this runner stops). */
+  onLeaseLost?: () => void;
   /** Where the runner's metrics go (its service registry); a private one when absent. */
   registry?: Registry;
 }
@@ -66,6 +70,7 @@ export class PodRunner {
   private readonly finishing = new Set<string>();
   readonly services: ServiceProxies;
   private usageTimer: NodeJS.Timeout | undefined;
+  private readonly lease: RunnerLease;
   private stopped = false;
 
   constructor(opts: PodRunnerOptions) {
@@ -75,6 +80,7 @@ export class PodRunner {
     kc.loadFromFile(opts.kubeconfig);
     this.api = kubeApi(kc);
     this.inf = informers(kc);
+    this.lease = new RunnerLease(kc.makeApiClient(CoordinationV1Api), this.log);
     const base = (opts.backoffBaseSeconds ?? 10) * 1000;
     const max = (opts.backoffMaxSeconds ?? 300) * 1000;
     this.ctx = {
@@ -99,6 +105,8 @@ export class PodRunner {
   }
 
   async start(): Promise<void> {
+    // Never two runners on one cluster: one that loses the lease later (another took over) stops.
+    await this.lease.acquire(() => (this.opts.onLeaseLost ?? (() => void this.stop()))());
     const { pods, nodes, leases, services } = this.inf;
     const guard = (what: string, fn: () => unknown) => {
       try {
@@ -148,6 +156,7 @@ export class PodRunner {
     // The runner's processes are its children: they go with it (their status is left as it was).
     await Promise.all([...this.workers.values()].map((w) => w.kill(RUNNER_STOP_GRACE_MS)));
     this.workers.clear();
+    await this.lease.release();
   }
 
   /** The local processes of a pod (pid and the local port of its app), for tests and tools. */

@@ -1,10 +1,14 @@
 // The pod runner on the simulated cluster: demo-app pods as real processes, driven only through
 // the API and the apps' own endpoints, with manifests as a user writes them.
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MosquittoSub } from '@kubeblink/test/support/mosquitto';
 import { PlainBroker } from '@kubeblink/test/support/plain-broker';
 import { until } from '@kubeblink/test/support/wait';
+import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { startPodRunner } from '../src/index.ts';
 import { runLoad } from '../src/load.ts';
 import { ENDPOINT_ANNOTATION } from '../src/services.ts';
 import {
@@ -141,6 +145,18 @@ describe('pod runner on the simulated cluster', { timeout: 900_000, skip }, () =
     assert.deepEqual(review.status?.user?.extra?.['authentication.kubernetes.io/pod-uid'], [ready[0]?.metadata?.uid]);
   });
 
+  it('refuses to start a second runner on the same cluster', async () => {
+    await assert.rejects(
+      startPodRunner({
+        kubeconfig: c.kubeconfig,
+        stateDir: join(tmpdir(), 'kubeblink-second-runner'),
+        logLevel: 'silent',
+      }),
+      (err: Error) =>
+        err.name === 'RunnerAlreadyRunning' && /another pod runner \(.+\) plays the kubelet/.test(err.message),
+    );
+  });
+
   it('restarts an app that exits with code 3, then backs off: CrashLoopBackOff', async () => {
     const crash = demoContainer({
       env: [
@@ -217,6 +233,33 @@ describe('pod runner on the simulated cluster', { timeout: 900_000, skip }, () =
     assert.equal(restarted.lastState?.terminated?.reason, 'Completed');
     assert.equal(alive(proc?.pid), false);
     await until(async () => isReady(await read()), 'the new process ready', 60_000, 100);
+  });
+
+  it('restarts a container whose image is changed in the pod, running the new version', async () => {
+    await c.core.createNamespacedPod({ namespace: ns, body: pod('upgrade', ns, demoContainer()) });
+    const read = () => c.core.readNamespacedPod({ name: 'upgrade', namespace: ns });
+    await until(async () => isReady(await read()), 'v1 ready', 120_000, 200);
+    await c.core.patchNamespacedPod(
+      {
+        name: 'upgrade',
+        namespace: ns,
+        body: { spec: { containers: [{ name: 'app', image: 'kubeblink/demo-app:v2' }] } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+    );
+    const p = await until(
+      async () => {
+        const p = await read();
+        const s = p.status?.containerStatuses?.[0];
+        return s?.restartCount === 1 && s.image === 'docker.io/kubeblink/demo-app:v2' && isReady(p) ? p : undefined;
+      },
+      'v2 running and ready',
+      120_000,
+      200,
+    );
+    assert.equal(p.status?.containerStatuses?.[0]?.lastState?.terminated?.exitCode, 0);
+    const [proc] = c.runner.runner.processes(ns, 'upgrade');
+    assert.equal((await (await fetch(`http://127.0.0.1:${proc?.port}/version`)).json()).version, 'v2');
   });
 
   it('fails an unknown image: ErrImagePull, then ImagePullBackOff', async () => {
