@@ -2,15 +2,17 @@
 // otherwise ErrImagePull / ImagePullBackOff), build its environment, start it as a local process,
 // probe it, and restart it per restartPolicy with the crash back-off (CrashLoopBackOff).
 import { randomBytes } from 'node:crypto';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { Logger } from '@kubeblink/core';
 import type { V1Container, V1ContainerStateTerminated, V1Pod } from '@kubernetes/client-node';
 import { goDuration, type KubeletBackoff } from './backoff.ts';
 import { ContainerConfigError, containerEnv, type EnvSources, quantity } from './env.ts';
+import type { EventType } from './events.ts';
 import { resolveImage } from './image.ts';
 import type { RunnerMetrics } from './metrics.ts';
-import { type ProbeKind, ProbeState, probePort, probeSpec, runProbe } from './probes.ts';
-import { ContainerProcess, cpuSeconds, type Exit, rssBytes } from './process.ts';
+import { ContainerProber } from './prober.ts';
+import { probePort, probeSpec, runProbe } from './probes.ts';
+import { ContainerProcess, commandLine, type Exit, abortableSleep as sleep } from './process.ts';
 import { type ContainerView, kubeTime } from './status.ts';
 
 export interface ContainerHost {
@@ -27,32 +29,9 @@ export interface ContainerHost {
   changed(): void;
   log: Logger;
   metrics: RunnerMetrics;
+  /** Records a kubelet Event about this container. */
+  event(type: EventType, reason: string, message: string): void;
 }
-
-/** The image's entrypoint is `kubeblink`, its default arguments `demo-app`. */
-export function commandLine(c: V1Container): string[] | { error: string } {
-  const cmd = c.command ?? [];
-  const args = c.args ?? [];
-  if (cmd.length === 0) return args.length ? args : ['demo-app'];
-  const exe = basename(cmd[0] as string);
-  if (exe === 'kubeblink') return [...cmd.slice(1), ...args];
-  if (exe === 'node' && /kubeblink(\.js)?$/.test(cmd[1] ?? '')) return [...cmd.slice(2), ...args];
-  return { error: `exec: "${cmd[0]}": executable file not found in $PATH` };
-}
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(resolve, Math.max(0, Math.min(ms, 2 ** 31 - 1)));
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 
 export class ContainerRunner {
   spec: V1Container;
@@ -61,13 +40,11 @@ export class ContainerRunner {
   private readonly uid: string;
   private readonly abort = new AbortController();
   private proc: ContainerProcess | undefined;
-  private probes: Partial<Record<ProbeKind, ProbeState>> = {};
-  private probeTimers: NodeJS.Timeout[] = [];
+  private prober: ContainerProber | undefined;
   private lastExit: Exit | undefined;
   private lastTerminated: V1ContainerStateTerminated | undefined;
   private instances = 0;
   private killReason: 'OOMKilled' | undefined;
-  private cpuMark: { at: number; cpu: number } | undefined;
   localPort = 0;
   appPort = 8080;
   stopped = false;
@@ -116,6 +93,7 @@ export class ContainerRunner {
   respec(spec: V1Container): void {
     if (spec.image === this.spec.image) return;
     this.host.log.info({ container: spec.name, image: spec.image }, 'container image changed, will be restarted');
+    this.host.event('Normal', 'Killing', `Container ${spec.name} definition changed, will be restarted`);
     this.spec = spec;
     if (this.proc) void this.kill(this.proc, this.podGraceMs());
   }
@@ -167,15 +145,22 @@ export class ContainerRunner {
         this.view.imageID = '';
         if (img.reason === 'InvalidImageName') {
           this.waiting('InvalidImageName', img.message);
+          this.host.event('Warning', 'InspectFailed', img.message);
+          this.host.event('Warning', 'Failed', 'Error: InvalidImageName');
           return;
         }
         if (this.host.imageBackoff.inBackOffSinceUpdate(this.key)) {
           this.waiting('ImagePullBackOff', `Back-off pulling image "${this.spec.image}"`);
+          this.host.event('Normal', 'BackOff', `Back-off pulling image "${this.spec.image}"`);
+          this.host.event('Warning', 'Failed', 'Error: ImagePullBackOff');
           await sleep(this.host.imageBackoff.remainingSinceUpdate(this.key), signal);
           continue;
         }
         this.host.imageBackoff.next(this.key);
+        this.host.event('Normal', 'Pulling', `Pulling image "${this.spec.image}"`);
         this.waiting('ErrImagePull', img.message);
+        this.host.event('Warning', 'Failed', `Failed to pull image "${this.spec.image}": ${img.message}`);
+        this.host.event('Warning', 'Failed', 'Error: ErrImagePull');
         await sleep(this.host.syncMs, signal);
         continue;
       }
@@ -187,6 +172,11 @@ export class ContainerRunner {
         this.waiting(
           'CrashLoopBackOff',
           `back-off ${goDuration(this.host.crashBackoff.get(this.key))} restarting failed container=${this.spec.name} pod=${p?.name}_${p?.namespace}(${p?.uid})`,
+        );
+        this.host.event(
+          'Warning',
+          'BackOff',
+          `Back-off restarting failed container ${this.spec.name} in pod ${p?.name}_${p?.namespace}(${p?.uid})`,
         );
         await sleep(this.host.crashBackoff.remaining(this.key, last.at.getTime()), signal);
         continue;
@@ -212,6 +202,7 @@ export class ContainerRunner {
     } catch (err) {
       if (!(err instanceof ContainerConfigError)) throw err;
       this.waiting('CreateContainerConfigError', err.message);
+      this.host.event('Warning', 'Failed', `Error: ${err.message}`);
       return undefined;
     }
     const declared = Number(env.get('KUBEBLINK_HTTP_PORT'));
@@ -231,6 +222,7 @@ export class ContainerRunner {
       this.lastExit = exit;
       this.lastTerminated = { ...this.terminated(exit, now, containerID), reason: 'StartError', message: cmd.error };
       this.set({ terminated: this.lastTerminated });
+      this.host.event('Warning', 'Failed', `Error: failed to start container "${this.spec.name}": ${cmd.error}`);
       return exit;
     }
     const platform = this.host.platformEnv(this.localPort);
@@ -242,15 +234,17 @@ export class ContainerRunner {
       ...Object.fromEntries(env),
       ...platform.overrides,
     };
+    this.host.event('Normal', 'Pulled', `Container image "${this.spec.image}" already present on machine`);
+    this.host.event('Normal', 'Created', `Created container: ${this.spec.name}`);
     const proc = new ContainerProcess(cmd, vars, join(this.host.logDir, `${this.spec.name}.log`));
     this.proc = proc;
     this.killReason = undefined;
-    this.cpuMark = undefined;
     this.view.ready = false;
     this.view.started = false;
     this.set({ running: { startedAt: kubeTime(proc.startedAt) } });
     this.host.metrics.starts.inc();
     this.host.log.info({ container: this.spec.name, pid: proc.pid, port: this.localPort }, 'container started');
+    this.host.event('Normal', 'Started', `Started container ${this.spec.name}`);
     this.startProbes(proc);
     this.updateReadiness();
     const exit = await proc.exited;
@@ -280,57 +274,40 @@ export class ContainerRunner {
   }
 
   private startProbes(proc: ContainerProcess): void {
-    this.probes = {};
-    for (const kind of ['startup', 'liveness', 'readiness'] as const) {
-      const spec = probeSpec(this.spec[`${kind}Probe`]);
-      if (!spec) continue;
-      const state = new ProbeState(kind, spec);
-      this.probes[kind] = state;
-      const tick = () => void this.probe(proc, state);
-      const first = setTimeout(() => {
-        tick();
-        this.probeTimers.push(setInterval(tick, spec.periodMs));
-      }, spec.initialDelayMs);
-      this.probeTimers.push(first);
-    }
+    this.prober = new ContainerProber(this.spec, {
+      target: (declared) => {
+        const d = declared ?? this.appPort;
+        // The app listens on one port (mapped to a local one); any other port has nothing behind it.
+        return {
+          port: d === this.appPort ? this.localPort : 1,
+          shown: `${this.host.pod().status?.podIP ?? '127.0.0.1'}:${d}`,
+        };
+      },
+      failed: (kind, message) => {
+        this.host.metrics.probeFailures.inc({ probe: kind });
+        this.host.event('Warning', 'Unhealthy', message);
+      },
+      changed: () => this.updateReadiness(),
+      kill: (kind, graceMs) => {
+        if (this.proc !== proc) return;
+        this.host.log.info(
+          { container: this.spec.name, probe: kind },
+          `container failed ${kind} probe, will be restarted`,
+        );
+        this.host.event('Normal', 'Killing', `Container ${this.spec.name} failed ${kind} probe, will be restarted`);
+        void this.kill(proc, graceMs ?? this.podGraceMs());
+      },
+    });
   }
 
   private stopProbes(): void {
-    for (const t of this.probeTimers) clearTimeout(t);
-    this.probeTimers = [];
-  }
-
-  private async probe(proc: ContainerProcess, state: ProbeState): Promise<void> {
-    if (!proc.running || state.onHold) return;
-    const startup = this.probes.startup;
-    if (state.kind === 'startup' && this.view.started) return;
-    if (state.kind !== 'startup' && startup && startup.result !== 'success') return;
-    const action = state.spec.action;
-    const declared = action.kind === 'unsupported' ? this.appPort : probePort(action.port, this.spec);
-    // The app listens on one port (mapped to a local one); any other port has nothing behind it.
-    const port = declared === this.appPort ? this.localPort : 1;
-    const ok = await runProbe(action, port, state.spec.timeoutMs);
-    if (!proc.running || this.proc !== proc) return;
-    if (!ok) this.host.metrics.probeFailures.inc({ probe: state.kind });
-    if (!state.observe(ok)) return;
-    if (state.kind === 'readiness' || (state.kind === 'startup' && state.result === 'success')) {
-      this.updateReadiness();
-      return;
-    }
-    if (state.result === 'failure') {
-      const grace = state.spec.terminationGraceMs ?? this.podGraceMs();
-      this.host.log.info(
-        { container: this.spec.name, probe: state.kind },
-        `container failed ${state.kind} probe, will be restarted`,
-      );
-      void this.kill(proc, grace);
-    }
+    this.prober?.stop();
   }
 
   private updateReadiness(): void {
     const running = this.proc?.running === true;
-    const started = running && (this.probes.startup ? this.probes.startup.result === 'success' : true);
-    const ready = started && (this.probes.readiness ? this.probes.readiness.result === 'success' : true);
+    const started = running && (this.prober?.started ?? true);
+    const ready = running && (this.prober?.ready ?? true);
     if (started !== this.view.started || ready !== this.view.ready) {
       this.view.started = started;
       this.view.ready = ready;
@@ -349,21 +326,15 @@ export class ContainerRunner {
   /** CPU cores used since the previous sample (undefined on the first), and enforces the memory
    * limit as the kernel's OOM killer would. */
   sample(): { cores?: number; memory?: number } {
-    const pid = this.proc?.running ? this.proc.pid : undefined;
-    if (pid === undefined) return {};
-    const cpu = cpuSeconds(pid);
-    const memory = rssBytes(pid);
+    const proc = this.proc?.running ? this.proc : undefined;
+    if (!proc) return {};
+    const u = proc.usage();
     const limit = quantity(this.spec.resources?.limits?.memory);
-    if (limit !== undefined && memory !== undefined && memory > limit) {
+    if (limit !== undefined && u.memory !== undefined && u.memory > limit) {
       this.killReason = 'OOMKilled';
-      this.proc?.signal('SIGKILL');
+      proc.signal('SIGKILL');
     }
-    if (cpu === undefined) return { memory };
-    const now = performance.now();
-    const prev = this.cpuMark;
-    this.cpuMark = { at: now, cpu };
-    if (!prev || now <= prev.at) return { memory };
-    return { cores: (cpu - prev.cpu) / ((now - prev.at) / 1000), memory };
+    return u;
   }
 
   /** Stops for good: SIGTERM, SIGKILL after `graceMs` (0: SIGKILL at once, as a node dying). */

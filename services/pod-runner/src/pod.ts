@@ -7,6 +7,7 @@ import type { V1Pod, V1PodStatus } from '@kubernetes/client-node';
 import type { KubeletBackoff } from './backoff.ts';
 import { ContainerRunner } from './container.ts';
 import type { EnvSources } from './env.ts';
+import type { EventSink, EventType } from './events.ts';
 import type { IpPool } from './ips.ts';
 import type { RunnerMetrics } from './metrics.ts';
 import { buildPodStatus, type ContainerView, statusKey } from './status.ts';
@@ -35,6 +36,7 @@ export interface RunnerContext {
   syncMs: number;
   freePort(): Promise<number>;
   metrics: RunnerMetrics;
+  events: EventSink;
 }
 
 /** CPU usage is published as KWOK's usage annotation (kustomize/metrics/usage in KWOK). */
@@ -89,7 +91,19 @@ export class PodWorker {
       log: this.log,
       metrics: ctx.metrics,
     };
-    this.containers = (pod.spec?.containers ?? []).map((c) => new ContainerRunner(c, host, previous.get(c.name)));
+    this.containers = (pod.spec?.containers ?? []).map(
+      (c) =>
+        new ContainerRunner(
+          c,
+          { ...host, event: (type, reason, message) => this.event(c.name, type, reason, message) },
+          previous.get(c.name),
+        ),
+    );
+  }
+
+  /** A kubelet Event, unless this pod's node is dead (a dead kubelet says nothing). */
+  private event(container: string, type: EventType, reason: string, message: string): void {
+    if (!this.silent) this.ctx.events.emit(this.pod, container, type, reason, message);
   }
 
   async start(): Promise<void> {
@@ -246,6 +260,8 @@ export class PodWorker {
       const grace = (md.deletionGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
       this.log.info({ graceSeconds: grace / 1000 }, 'stopping pod');
       clearTimeout(this.tokenTimer);
+      for (const c of this.containers)
+        if (c.running) this.event(c.spec.name, 'Normal', 'Killing', `Stopping container ${c.spec.name}`);
       await Promise.all(this.containers.map((c) => c.stop(grace)));
       if (this.silent) return;
       this.terminal = true;

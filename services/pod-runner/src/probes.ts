@@ -110,17 +110,31 @@ export class ProbeState {
 
 export const PROBE_USER_AGENT = 'kube-probe/1.36';
 
-/** Runs one probe action against 127.0.0.1:port: true on success (HTTP 200-399, or a TCP connect). */
-export function runProbe(action: ProbeAction, port: number, timeoutMs: number): Promise<boolean> {
-  if (action.kind === 'unsupported') return Promise.resolve(true);
+export interface ProbeOutcome {
+  ok: boolean;
+  /** Why it failed, worded as the kubelet's probe messages. */
+  detail?: string;
+}
+
+/** Runs one probe action against 127.0.0.1:port: success on HTTP 200-399, or a TCP connect.
+ * `shown` is the address the pod has in the API (podIP:containerPort), for the messages. */
+export function probe(
+  action: ProbeAction,
+  port: number,
+  timeoutMs: number,
+  shown = `127.0.0.1:${port}`,
+): Promise<ProbeOutcome> {
+  if (action.kind === 'unsupported') return Promise.resolve({ ok: true });
   return new Promise((resolve) => {
     let done = false;
-    const finish = (ok: boolean) => {
+    const finish = (ok: boolean, detail?: string) => {
       if (!done) {
         done = true;
-        resolve(ok);
+        resolve({ ok, detail });
       }
     };
+    const dial = (err: NodeJS.ErrnoException) =>
+      `dial tcp ${shown}: connect: ${err.code === 'ECONNREFUSED' ? 'connection refused' : err.message}`;
     if (action.kind === 'tcp') {
       const s = connect({ host: '127.0.0.1', port, timeout: timeoutMs }, () => {
         s.destroy();
@@ -128,11 +142,12 @@ export function runProbe(action: ProbeAction, port: number, timeoutMs: number): 
       });
       s.on('timeout', () => {
         s.destroy();
-        finish(false);
+        finish(false, `dial tcp ${shown}: i/o timeout`);
       });
-      s.on('error', () => finish(false));
+      s.on('error', (err) => finish(false, dial(err)));
       return;
     }
+    const url = `${action.scheme}://${shown}${action.path}`;
     const req = (action.scheme === 'https' ? httpsRequest : request)(
       {
         host: '127.0.0.1',
@@ -147,14 +162,19 @@ export function runProbe(action: ProbeAction, port: number, timeoutMs: number): 
       (res) => {
         res.resume();
         const code = res.statusCode ?? 0;
-        finish(code >= 200 && code < 400);
+        finish(code >= 200 && code < 400, `HTTP probe failed with statuscode: ${code}`);
       },
     );
     req.on('timeout', () => {
       req.destroy();
-      finish(false);
+      finish(false, `Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`);
     });
-    req.on('error', () => finish(false));
+    req.on('error', (err) => finish(false, `Get "${url}": ${dial(err)}`));
     req.end();
   });
+}
+
+/** probe(), true or false. */
+export async function runProbe(action: ProbeAction, port: number, timeoutMs: number): Promise<boolean> {
+  return (await probe(action, port, timeoutMs)).ok;
 }

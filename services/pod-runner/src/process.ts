@@ -4,7 +4,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { constants } from 'node:os';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { V1Container } from '@kubernetes/client-node';
 
 /** The `kubeblink` command of this checkout. */
 export const KUBEBLINK_BIN = fileURLToPath(new URL('../../cli/bin/kubeblink.js', import.meta.url));
@@ -15,11 +17,38 @@ export interface Exit {
   at: Date;
 }
 
+/** The image's entrypoint is `kubeblink`, its default arguments `demo-app`. */
+export function commandLine(c: V1Container): string[] | { error: string } {
+  const cmd = c.command ?? [];
+  const args = c.args ?? [];
+  if (cmd.length === 0) return args.length ? args : ['demo-app'];
+  const exe = basename(cmd[0] as string);
+  if (exe === 'kubeblink') return [...cmd.slice(1), ...args];
+  if (exe === 'node' && /kubeblink(\.js)?$/.test(cmd[1] ?? '')) return [...cmd.slice(2), ...args];
+  return { error: `exec: "${cmd[0]}": executable file not found in $PATH` };
+}
+
+/** setTimeout as a promise that an abort ends early. */
+export const abortableSleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(resolve, Math.max(0, Math.min(ms, 2 ** 31 - 1)));
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+
 export class ContainerProcess {
   readonly child: ChildProcess;
   readonly startedAt: Date;
   readonly exited: Promise<Exit>;
   private exit: Exit | undefined;
+  private cpuMark: { at: number; cpu: number } | undefined;
 
   constructor(args: string[], env: NodeJS.ProcessEnv, logFile: string) {
     const fd = openSync(logFile, 'a');
@@ -53,6 +82,20 @@ export class ContainerProcess {
 
   signal(sig: NodeJS.Signals): void {
     if (this.running) this.child.kill(sig);
+  }
+
+  /** CPU cores used since the previous call (undefined the first time) and resident memory. */
+  usage(): { cores?: number; memory?: number } {
+    const pid = this.running ? this.pid : undefined;
+    if (pid === undefined) return {};
+    const cpu = cpuSeconds(pid);
+    const memory = rssBytes(pid);
+    if (cpu === undefined) return { memory };
+    const now = performance.now();
+    const prev = this.cpuMark;
+    this.cpuMark = { at: now, cpu };
+    if (!prev || now <= prev.at) return { memory };
+    return { cores: (cpu - prev.cpu) / ((now - prev.at) / 1000), memory };
   }
 
   /** SIGTERM, then SIGKILL after `graceMs` (the kubelet's killContainer). */

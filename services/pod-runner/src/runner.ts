@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import type { Logger, Registry } from '@kubeblink/core';
 import {
   CoordinationV1Api,
+  CoreV1Api,
   KubeConfig,
   type V1Lease,
   type V1Node,
@@ -12,6 +13,7 @@ import {
   type V1ServicePort,
 } from '@kubernetes/client-node';
 import { KubeletBackoff } from './backoff.ts';
+import { KubeletEvents } from './events.ts';
 import { IpPool } from './ips.ts';
 import { informers, kubeApi } from './kube.ts';
 import { RunnerLease } from './lease.ts';
@@ -71,6 +73,7 @@ export class PodRunner {
   readonly services: ServiceProxies;
   private usageTimer: NodeJS.Timeout | undefined;
   private readonly lease: RunnerLease;
+  private readonly events: KubeletEvents;
   private stopped = false;
 
   constructor(opts: PodRunnerOptions) {
@@ -80,6 +83,7 @@ export class PodRunner {
     kc.loadFromFile(opts.kubeconfig);
     this.api = kubeApi(kc);
     this.inf = informers(kc);
+    this.events = new KubeletEvents(kc.makeApiClient(CoreV1Api), this.log);
     this.lease = new RunnerLease(kc.makeApiClient(CoordinationV1Api), this.log);
     const base = (opts.backoffBaseSeconds ?? 10) * 1000;
     const max = (opts.backoffMaxSeconds ?? 300) * 1000;
@@ -96,6 +100,7 @@ export class PodRunner {
       syncMs: (opts.syncSeconds ?? 1) * 1000,
       freePort,
       metrics: runnerMetrics(opts.registry),
+      events: this.events,
     };
     this.services = new ServiceProxies({
       backends: (svc, port) => this.backends(svc, port),
@@ -231,6 +236,7 @@ export class PodRunner {
   private forget(pod: V1Pod): void {
     const uid = pod.metadata?.uid ?? '';
     this.finishing.delete(uid);
+    this.events.forget(uid);
     const w = this.workers.get(uid);
     if (!w) return;
     this.workers.delete(uid);

@@ -233,6 +233,24 @@ describe('pod runner on the simulated cluster', { timeout: 900_000, skip }, () =
     assert.equal(restarted.lastState?.terminated?.reason, 'Completed');
     assert.equal(alive(proc?.pid), false);
     await until(async () => isReady(await read()), 'the new process ready', 60_000, 100);
+    // What `kubectl describe pod` shows, in the kubelet's words.
+    const events = await until(
+      async () => {
+        const list = await c.core.listNamespacedEvent({ namespace: ns, fieldSelector: 'involvedObject.name=probe' });
+        const seen = list.items.map((e) => `${e.reason}: ${e.message}`);
+        return seen.some((e) => e.startsWith('Killing:')) ? seen : undefined;
+      },
+      'the kubelet events of the pod',
+      30_000,
+      200,
+    );
+    for (const e of [
+      'Started: Started container app',
+      'Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 503',
+      'Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500',
+      'Killing: Container app failed liveness probe, will be restarted',
+    ])
+      assert.ok(events.includes(e), `${e} in ${JSON.stringify(events)}`);
   });
 
   it('restarts a container whose image is changed in the pod, running the new version', async () => {
@@ -286,6 +304,10 @@ describe('pod runner on the simulated cluster', { timeout: 900_000, skip }, () =
     const p = await c.core.readNamespacedPod({ name: 'badimage', namespace: ns });
     assert.equal(p.status?.phase, 'Pending');
     assert.equal(c.runner.runner.processes(ns, 'badimage')[0]?.pid, undefined);
+    const events = (await c.core.listNamespacedEvent({ namespace: ns, fieldSelector: 'involvedObject.name=badimage' }))
+      .items;
+    assert.ok(events.some((e) => e.reason === 'Failed' && e.message === 'Error: ErrImagePull' && e.type === 'Warning'));
+    assert.ok(events.some((e) => e.reason === 'BackOff' && e.source?.component === 'kubelet'));
   });
 
   it('stops a deleted pod process with SIGTERM and finishes the delete', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { V1Pod } from '@kubernetes/client-node';
-import { commandLine } from '../src/container.ts';
+import { commandLine } from '../src/process.ts';
 import { buildPodStatus, type ContainerView, kubeTime, podPhase } from '../src/status.ts';
 
 const t0 = new Date('2026-11-29T07:00:00.250Z');
