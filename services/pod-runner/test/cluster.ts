@@ -26,6 +26,8 @@ export interface TestCluster {
   hpa: AutoscalingV2Api;
   auth: AuthenticationV1Api;
   runner: RunningPodRunner;
+  /** Stops the runner and starts a new one (its processes go with it, as on a node reboot). */
+  restartRunner(): Promise<void>;
   /** Stops (false) or restarts (true) a node's heartbeat, with the sim's own function. */
   heartbeat(node: string, on: boolean): Promise<void>;
   stop(): Promise<void>;
@@ -60,23 +62,27 @@ export async function testCluster(opts: { broker?: string; cluster?: string } = 
   kc.loadFromFile(kubeconfig);
   const core = kc.makeApiClient(CoreV1Api);
   const coord = kc.makeApiClient(CoordinationV1Api);
-  const runner = await startPodRunner({
+  const settings = {
     kubeconfig,
     stateDir: join(tmp, 'runner'),
     backoffBaseSeconds: 2,
     backoffMaxSeconds: 20,
     syncSeconds: 1,
     usageSeconds: 2,
-    logLevel: 'warn',
+    logLevel: 'warn' as const,
     ...opts,
-  });
-  return {
+  };
+  const cluster: TestCluster = {
     kubeconfig,
     core,
     apps: kc.makeApiClient(AppsV1Api),
     hpa: kc.makeApiClient(AutoscalingV2Api),
     auth: kc.makeApiClient(AuthenticationV1Api),
-    runner,
+    runner: await startPodRunner(settings),
+    async restartRunner() {
+      await cluster.runner.stop();
+      cluster.runner = await startPodRunner(settings);
+    },
     async heartbeat(node, on) {
       if (sim) {
         const kube = sim.simClient({ stateDir });
@@ -97,11 +103,12 @@ export async function testCluster(opts: { broker?: string; cluster?: string } = 
       );
     },
     async stop() {
-      await runner.stop();
+      await cluster.runner.stop();
       if (sim) await sim.simDown({ stateDir, log: () => {} });
       rmSync(tmp, { recursive: true, force: true });
     },
   };
+  return cluster;
 }
 
 /** The demo app's container as the deploy manifests write it: downward-API identity, probes. */

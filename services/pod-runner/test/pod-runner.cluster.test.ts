@@ -441,4 +441,36 @@ describe('pod runner on the simulated cluster', { timeout: 900_000, skip }, () =
       500,
     );
   });
+
+  it('brings its pods back after a runner restart, as a kubelet after a node reboot', async () => {
+    const before = (await pods(c.core, ns, 'web')).filter(isReady);
+    assert.equal(before.length, 2);
+    const old = before.map((p) => c.runner.runner.processes(ns, p.metadata?.name ?? '')[0]?.pid);
+    await c.restartRunner();
+    for (const pid of old) assert.equal(alive(pid), false);
+    const back = await until(
+      async () => {
+        const ps = (await pods(c.core, ns, 'web')).filter(isReady);
+        const restarted = ps.filter((p) => {
+          const s = p.status?.containerStatuses?.[0];
+          const prev = before.find((b) => b.metadata?.uid === p.metadata?.uid)?.status?.containerStatuses?.[0];
+          return prev && s?.restartCount === (prev.restartCount ?? 0) + 1;
+        });
+        return restarted.length === 2 ? ps : undefined;
+      },
+      'the same pods Running and Ready again, one restart more',
+      120_000,
+      250,
+    );
+    for (const p of back) {
+      assert.deepEqual(
+        {
+          exitCode: p.status?.containerStatuses?.[0]?.lastState?.terminated?.exitCode,
+          reason: p.status?.containerStatuses?.[0]?.lastState?.terminated?.reason,
+        },
+        { exitCode: 255, reason: 'Unknown' },
+      );
+      assert.ok(alive(c.runner.runner.processes(ns, p.metadata?.name ?? '')[0]?.pid));
+    }
+  });
 });
