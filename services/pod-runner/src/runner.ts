@@ -112,6 +112,16 @@ export class PodRunner {
   async start(): Promise<void> {
     // Never two runners on one cluster: one that loses the lease later (another took over) stops.
     await this.lease.acquire(() => (this.opts.onLeaseLost ?? (() => void this.stop()))());
+    try {
+      await this.watch();
+    } catch (err) {
+      await this.stop(); // gives the lease back
+      throw err;
+    }
+    this.log.info('pod runner started');
+  }
+
+  private async watch(): Promise<void> {
     const { pods, nodes, leases, services } = this.inf;
     const guard = (what: string, fn: () => unknown) => {
       try {
@@ -150,7 +160,6 @@ export class PodRunner {
       for (const w of this.workers.values())
         w.sampleUsage().catch((err) => this.log.debug({ err: err.message }, 'usage write failed'));
     }, every);
-    this.log.info('pod runner started');
   }
 
   async stop(): Promise<void> {
