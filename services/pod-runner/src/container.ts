@@ -288,6 +288,11 @@ export class ContainerRunner {
         this.host.event('Warning', 'Unhealthy', message);
       },
       changed: () => this.updateReadiness(),
+      unsupported: (kind, what) =>
+        this.host.log.warn(
+          { container: this.spec.name, probe: kind },
+          `${what} probes are not run by the simulation: taken as passing`,
+        ),
       kill: (kind, graceMs) => {
         if (this.proc !== proc) return;
         this.host.log.info(

@@ -12,6 +12,8 @@ export interface ProberHooks {
   changed(): void;
   /** A liveness or startup probe failed for good: the container is to be killed and restarted. */
   kill(kind: ProbeKind, graceMs: number | undefined): void;
+  /** A probe the runner cannot run (exec, gRPC): it is taken as passing. */
+  unsupported(kind: ProbeKind, what: string): void;
 }
 
 export class ContainerProber {
@@ -27,6 +29,8 @@ export class ContainerProber {
     for (const kind of ['startup', 'liveness', 'readiness'] as const) {
       const ps = probeSpec(spec[`${kind}Probe`]);
       if (!ps) continue;
+      // exec and gRPC probes need a container to run in: they count as passing, said once here.
+      if (ps.action.kind === 'unsupported') hooks.unsupported(kind, ps.action.what);
       const state = new ProbeState(kind, ps);
       this.probes[kind] = state;
       const tick = () => void this.run(state);
