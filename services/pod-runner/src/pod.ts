@@ -10,6 +10,7 @@ import type { EnvSources } from './env.ts';
 import type { EventSink, EventType } from './events.ts';
 import type { IpPool } from './ips.ts';
 import type { RunnerMetrics } from './metrics.ts';
+import { ENDPOINT_ANNOTATION } from './services.ts';
 import { buildPodStatus, type ContainerView, statusKey } from './status.ts';
 
 export interface PodApi {
@@ -56,6 +57,7 @@ export class PodWorker {
   private readonly startTime: Date;
   private silent = false;
   private cleaned = false;
+  private endpointPublished = false;
   private terminal = false;
   private writeTimer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
@@ -166,6 +168,7 @@ export class PodWorker {
   }
 
   changed(): void {
+    this.publishEndpoint();
     if (this.silent || this.writeTimer) return;
     this.writeTimer = setTimeout(() => {
       this.writeTimer = undefined;
@@ -212,6 +215,18 @@ export class PodWorker {
       }
     })();
     return this.writing;
+  }
+
+  /** Publishes where the pod's app listens on this machine (the Pod's kubeblink.io/sim-endpoint),
+   * once its port is known: demos poke one pod's fault controls there. The port stays the same
+   * across the container's restarts. */
+  private publishEndpoint(): void {
+    const port = this.containers[0]?.localPort;
+    if (!port || this.endpointPublished || this.silent) return;
+    this.endpointPublished = true;
+    this.ctx.api
+      .patchAnnotations(this.pod, { [ENDPOINT_ANNOTATION]: `127.0.0.1:${port}` })
+      .catch((err) => this.log.warn({ err: err.message }, 'endpoint annotation not written'));
   }
 
   /** Measures CPU and memory of the containers and publishes them as KWOK's usage annotations. */

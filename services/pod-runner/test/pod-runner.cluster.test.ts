@@ -103,6 +103,15 @@ describe('pod runner on the simulated cluster', { timeout: 900_000, skip }, () =
       // A real process per pod, which knows who it is.
       const [proc] = c.runner.runner.processes(ns, p.metadata?.name ?? '');
       assert.ok(alive(proc?.pid));
+      const annotated = await until(
+        async () =>
+          (await c.core.readNamespacedPod({ name: p.metadata?.name ?? '', namespace: ns })).metadata?.annotations?.[
+            ENDPOINT_ANNOTATION
+          ],
+        'the pod endpoint annotation',
+        30_000,
+      );
+      assert.equal(annotated, `127.0.0.1:${proc?.port}`);
       const version = await (await fetch(`http://127.0.0.1:${proc?.port}/version`)).json();
       assert.deepEqual(
         { pod: version.pod, namespace: version.namespace, node: version.node, version: version.version },
