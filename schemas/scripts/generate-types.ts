@@ -24,6 +24,8 @@ const entries: Record<string, string> = {
   recordSettings: 'config/record-settings.schema.json',
   ledSettings: 'config/led-settings.schema.json',
   demoAppSettings: 'config/demo-app-settings.schema.json',
+  podRunnerSettings: 'config/pod-runner-settings.schema.json',
+  loadSettings: 'config/load-settings.schema.json',
 };
 
 /**

@@ -10,6 +10,8 @@ import commonSettings from '../config/common-settings.schema.json' with { type: 
 import demoAppSettings from '../config/demo-app-settings.schema.json' with { type: 'json' };
 import ledLayout from '../config/led-layout.schema.json' with { type: 'json' };
 import ledSettings from '../config/led-settings.schema.json' with { type: 'json' };
+import loadSettings from '../config/load-settings.schema.json' with { type: 'json' };
+import podRunnerSettings from '../config/pod-runner-settings.schema.json' with { type: 'json' };
 import recordSettings from '../config/record-settings.schema.json' with { type: 'json' };
 import watcherSettings from '../config/watcher-settings.schema.json' with { type: 'json' };
 import nodeState from '../node-state.schema.json' with { type: 'json' };
@@ -37,6 +39,8 @@ export const configSchemas = {
   recordSettings,
   ledSettings,
   demoAppSettings,
+  podRunnerSettings,
+  loadSettings,
 } as const satisfies Record<string, JsonSchema>;
 
 /** Schemas only referenced by others. */

@@ -82,6 +82,8 @@ export interface SchemaTypes {
   recordSettings: RecordSettings;
   ledSettings: LedSettings;
   demoAppSettings: DemoAppSettings;
+  podRunnerSettings: PodRunnerSettings;
+  loadSettings: LoadSettings;
 }
 /**
  * Retained on kubeblink/<cluster>/nodes/<node>/pods/<ns>/<pod>/state: what `kubectl get pod -o wide` shows, plus owner, images and per-container states.
@@ -1177,4 +1179,90 @@ export interface DemoAppSettings {
    * Exit code used by exitAfterSeconds.
    */
   exitCode: number;
+}
+/**
+ * Settings of `kubeblink pod-runner`: the simulated cluster's kubelet for demo-app pods (label kubeblink.io/runner=true) on KWOK nodes, with real local processes, probes, restarts, Service ports and measured CPU.
+ */
+export interface PodRunnerSettings {
+  /**
+   * Path of an optional YAML settings file with any of these options.
+   */
+  config?: string;
+  /**
+   * Minimum level of log lines written to stderr.
+   */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * json: one JSON object per line (for log collectors); pretty: coloured for humans; auto: pretty on a terminal, json otherwise.
+   */
+  logFormat: 'auto' | 'json' | 'pretty';
+  /**
+   * Address the /healthz, /readyz and /metrics HTTP server listens on.
+   */
+  httpHost: string;
+  /**
+   * Port of the /healthz, /readyz and /metrics HTTP server (0 picks a free port).
+   */
+  httpPort: number;
+  /**
+   * kubeconfig of the simulated cluster (`kubeblink sim up` prints it); the KUBECONFIG variable's first file, or ~/.kube/config, when absent.
+   */
+  kubeconfig?: string;
+  /**
+   * MQTT broker URL given to every app process (KUBEBLINK_BROKER), as this machine reaches it; when absent the pods' own setting stays.
+   */
+  broker?: string;
+  /**
+   * The cluster name used as the second segment of every kubeblink topic.
+   */
+  cluster?: string;
+  /**
+   * Directory for the pods' token files and process logs (<stateDir>/pods/<ns>_<pod>_<uid>/); default ~/.local/state/kubeblink/pod-runner.
+   */
+  stateDir?: string;
+  /**
+   * First delay of the crash and image-pull back-off, doubled on every failure (the kubelet's is 10 s; 2 s makes demos quick).
+   */
+  backoffBaseSeconds: number;
+  /**
+   * Longest crash and image-pull back-off (the kubelet's is 300 s).
+   */
+  backoffMaxSeconds: number;
+  /**
+   * Seconds between re-tries of a waiting container (how long ErrImagePull shows before ImagePullBackOff).
+   */
+  syncSeconds: number;
+  /**
+   * Seconds between CPU and memory samples of each pod's processes (published for KWOK's metrics as the kwok.x-k8s.io/usage-cpu and usage-memory annotations).
+   */
+  usageSeconds: number;
+  /**
+   * Audience of the bound ServiceAccount token each app gets as its MQTT password (the broker's tokenAudience).
+   */
+  tokenAudience: string;
+}
+/**
+ * Settings of `kubeblink load`: a load generator for the autoscaling demo (GET requests at a steady rate).
+ */
+export interface LoadSettings {
+  /**
+   * Path of an optional YAML settings file with any of these options.
+   */
+  config?: string;
+  /**
+   * URL to request, or host:port (e.g. a Service's kubeblink.io/sim-endpoint annotation in the simulated cluster).
+   */
+  url: string;
+  /**
+   * Requests per second.
+   */
+  rps: number;
+  /**
+   * Seconds to run.
+   */
+  duration: number;
+  /**
+   * Requests in flight at most; while at the cap, ticks are skipped (and counted) rather than queued.
+   */
+  maxInFlight: number;
 }

@@ -4,6 +4,16 @@ import { brokerCommand } from '@kubeblink/broker/command';
 import type { CommandSpec } from '@kubeblink/core';
 import { demoAppCommand } from '@kubeblink/demo-app/command';
 import { ledCommand } from '@kubeblink/led/command';
+import { podRunnerCommand } from '@kubeblink/pod-runner/command';
+import { loadCommand } from '@kubeblink/pod-runner/load-command';
 import { recordCommand, watcherCommand } from '@kubeblink/watcher/command';
 
-export const commands: CommandSpec[] = [brokerCommand, watcherCommand, recordCommand, ledCommand, demoAppCommand];
+export const commands: CommandSpec[] = [
+  brokerCommand,
+  watcherCommand,
+  recordCommand,
+  ledCommand,
+  podRunnerCommand,
+  loadCommand,
+  demoAppCommand,
+];

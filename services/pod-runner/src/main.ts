@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { Controller, HealthServer, runUntilSignal, serviceRuntime } from '@kubeblink/core';
+import type { PodRunnerSettings } from '@kubeblink/schemas';
+import { RunnerAlreadyRunning } from './lease.ts';
+import { PodRunner, type PodRunnerOptions } from './runner.ts';
+
+export function defaultStateDir(): string {
+  const base = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  return join(base, 'kubeblink', 'pod-runner');
+}
+
+function defaultKubeconfig(): string {
+  const env = process.env.KUBECONFIG?.split(':').find(Boolean);
+  return env ?? join(homedir(), '.kube', 'config');
+}
+
+/** The runner and its health server as one controller (for `kubeblink pod-runner` and `sim up`). */
+export function createPodRunner(settings: PodRunnerSettings, extra: Partial<PodRunnerOptions> = {}) {
+  const rt = serviceRuntime('pod-runner', settings);
+  const runner = new PodRunner({
+    kubeconfig: settings.kubeconfig ?? defaultKubeconfig(),
+    stateDir: settings.stateDir ?? defaultStateDir(),
+    log: rt.log,
+    broker: settings.broker,
+    cluster: settings.cluster,
+    backoffBaseSeconds: settings.backoffBaseSeconds,
+    backoffMaxSeconds: settings.backoffMaxSeconds,
+    syncSeconds: settings.syncSeconds,
+    usageSeconds: settings.usageSeconds,
+    tokenAudience: settings.tokenAudience,
+    registry: rt.registry,
+    ...extra,
+  });
+  let started = false;
+  const controller = new Controller(rt.log);
+  controller.add({
+    name: 'pod-runner',
+    start: async () => {
+      await runner.start();
+      started = true;
+    },
+    stop: () => runner.stop(),
+  });
+  controller.add(
+    new HealthServer({
+      host: settings.httpHost,
+      port: settings.httpPort,
+      registry: rt.registry,
+      log: rt.log,
+      ready: () => started,
+    }),
+  );
+  return { controller, runner, log: rt.log };
+}
+
+export async function runPodRunner(settings: PodRunnerSettings): Promise<void> {
+  const kubeconfig = settings.kubeconfig ?? defaultKubeconfig();
+  if (!existsSync(kubeconfig)) {
+    console.error(
+      `kubeblink pod-runner: no kubeconfig at ${kubeconfig}; give --kubeconfig (\`kubeblink sim up\` prints KUBECONFIG=...)`,
+    );
+    process.exit(2);
+  }
+  const { controller, log } = createPodRunner(
+    { ...settings, kubeconfig },
+    // The command exits through its normal shutdown when another runner took over.
+    { onLeaseLost: () => process.kill(process.pid, 'SIGTERM') },
+  );
+  try {
+    await runUntilSignal(controller, log);
+  } catch (err) {
+    if (!(err instanceof RunnerAlreadyRunning)) throw err;
+    console.error(`kubeblink pod-runner: ${err.message}`);
+    process.exit(1);
+  }
+}
