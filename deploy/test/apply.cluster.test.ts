@@ -60,6 +60,7 @@ describe('deploy/ on the simulated cluster', {
 
   before(async () => {
     state = await sim!.simUp({ stateDir, log: () => {} });
+    process.env.KUBECTL = state.kubectl; // the cluster's own pinned kubectl, for rendering too
     for (const n of LED_NODES) k(['label', 'node', n, 'kubeblink.io/leds=true', '--overwrite']);
   });
   after(async () => {
