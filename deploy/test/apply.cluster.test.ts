@@ -5,7 +5,7 @@
 // The simulated cluster is @kubeblink/sim (branch sim); before it is merged, point
 // KUBEBLINK_SIM_MODULE at its src/index.ts to run this test.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -23,7 +23,8 @@ type Obj = any;
 describe('deploy/ on the simulated cluster', {
   skip: sim ? false : 'no @kubeblink/sim (set KUBEBLINK_SIM_MODULE)',
 }, () => {
-  const stateDir = join(mkdtempSync(join(tmpdir(), 'kubeblink-deploy-test-')), 'sim');
+  const workDir = mkdtempSync(join(tmpdir(), 'kubeblink-deploy-test-'));
+  const stateDir = join(workDir, 'sim');
   let state: SimState;
   const k = (args: string[], input?: string) => kubectl(args, { kubeconfig: state.kubeconfig, input });
   const json = (args: string[], input?: string): Obj => JSON.parse(k([...args, '-o', 'json'], input));
@@ -65,6 +66,7 @@ describe('deploy/ on the simulated cluster', {
   });
   after(async () => {
     if (sim) await sim.simDown({ stateDir });
+    rmSync(workDir, { recursive: true, force: true });
   });
 
   test('overlays/sim: every object created, pods admitted under "restricted" and placed', async () => {

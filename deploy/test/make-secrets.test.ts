@@ -2,10 +2,10 @@
 // out of every file kustomize renders. Runs the script for real into a temporary directory.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { DEPLOY_DIR, find, findKubectl, parseObjects, REPO_DIR } from './manifests.ts';
 
@@ -14,8 +14,12 @@ const script = join(DEPLOY_DIR, 'make-secrets.sh');
 // modes, overlay). The real `kubeblink broker hash-password` is used below once the broker is there.
 const STANDIN = `node -e "process.stdin.once('data',d=>console.log('scrypt$2$1$1$'+Buffer.from('saltsalt').toString('base64')+'$'+Buffer.from(d.toString().trim().padEnd(16,'.')).toString('base64')))"`;
 
+const scratch = mkdtempSync(join(tmpdir(), 'kubeblink-secrets-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+const tempDir = () => mkdtempSync(join(scratch, 'out-'));
+
 function run(args: string[], hasher?: string) {
-  const out = mkdtempSync(join(tmpdir(), 'kubeblink-secrets-'));
+  const out = tempDir();
   const env = { ...process.env, ...(hasher ? { KUBEBLINK_HASH_PASSWORD: hasher } : {}) };
   execFileSync(script, ['--out', out, ...args], { env, stdio: 'pipe' });
   const rendered = execFileSync(findKubectl(), ['kustomize', out], { encoding: 'utf8' });
@@ -53,11 +57,11 @@ describe('make-secrets.sh', () => {
   });
 
   test('refuses an unknown role and a hasher that prints no hash', () => {
-    const bad = spawnSync(script, ['--out', mkdtempSync(join(tmpdir(), 'x-')), 'eve:root'], { encoding: 'utf8' });
+    const bad = spawnSync(script, ['--out', tempDir(), 'eve:root'], { encoding: 'utf8' });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /unknown role 'root'/);
     const env = { ...process.env, KUBEBLINK_HASH_PASSWORD: 'echo oops' };
-    const r = spawnSync(script, ['--out', mkdtempSync(join(tmpdir(), 'x-')), 'eve'], { encoding: 'utf8', env });
+    const r = spawnSync(script, ['--out', tempDir(), 'eve'], { encoding: 'utf8', env });
     assert.equal(r.status, 1);
     assert.match(r.stderr, /printed no scrypt hash/);
   });
