@@ -23,6 +23,8 @@ const entries: Record<string, string> = {
   watcherSettings: 'config/watcher-settings.schema.json',
   ledSettings: 'config/led-settings.schema.json',
   demoAppSettings: 'config/demo-app-settings.schema.json',
+  soundMapping: 'config/sound-mapping.schema.json',
+  soundSettings: 'config/sound-settings.schema.json',
 };
 
 /**

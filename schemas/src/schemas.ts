@@ -10,6 +10,8 @@ import commonSettings from '../config/common-settings.schema.json' with { type: 
 import demoAppSettings from '../config/demo-app-settings.schema.json' with { type: 'json' };
 import ledLayout from '../config/led-layout.schema.json' with { type: 'json' };
 import ledSettings from '../config/led-settings.schema.json' with { type: 'json' };
+import soundMapping from '../config/sound-mapping.schema.json' with { type: 'json' };
+import soundSettings from '../config/sound-settings.schema.json' with { type: 'json' };
 import watcherSettings from '../config/watcher-settings.schema.json' with { type: 'json' };
 import nodeState from '../node-state.schema.json' with { type: 'json' };
 import podState from '../pod-state.schema.json' with { type: 'json' };
@@ -35,6 +37,8 @@ export const configSchemas = {
   watcherSettings,
   ledSettings,
   demoAppSettings,
+  soundMapping,
+  soundSettings,
 } as const satisfies Record<string, JsonSchema>;
 
 /** Schemas only referenced by others. */

@@ -30,16 +30,19 @@ export class ChildLines {
 
   /** Waits until at least `n` lines have been printed (fails early, with stderr, if the process exits). */
   async waitForLines(n: number, ms = 20_000): Promise<string[]> {
-    await until(
-      () => {
-        if (this.exitCode !== undefined && this.lines.length < n) {
-          throw new Error(`exited with ${this.exitCode} after ${JSON.stringify(this.lines)}; stderr: ${this.stderr}`);
-        }
-        return this.lines.length >= n;
-      },
-      `${n} lines of output (have ${JSON.stringify(this.lines)}; stderr: ${this.stderr})`,
-      ms,
-    );
+    try {
+      await until(
+        () => {
+          if (this.exitCode !== undefined && this.lines.length < n) throw new Error(`exited with ${this.exitCode}`);
+          return this.lines.length >= n;
+        },
+        `${n} lines of output`,
+        ms,
+      );
+    } catch (err) {
+      // What the process said by now, not when the wait began.
+      throw new Error(`${(err as Error).message}; have ${JSON.stringify(this.lines)}; stderr:\n${this.stderr}`);
+    }
     return this.lines;
   }
 
