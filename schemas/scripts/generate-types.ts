@@ -25,6 +25,7 @@ const entries: Record<string, string> = {
   demoAppSettings: 'config/demo-app-settings.schema.json',
   soundMapping: 'config/sound-mapping.schema.json',
   soundSettings: 'config/sound-settings.schema.json',
+  dashboardSettings: 'config/dashboard-settings.schema.json',
 };
 
 /**

@@ -7,6 +7,7 @@ import common from '../common.schema.json' with { type: 'json' };
 import brokerSettings from '../config/broker-settings.schema.json' with { type: 'json' };
 import brokerUsers from '../config/broker-users.schema.json' with { type: 'json' };
 import commonSettings from '../config/common-settings.schema.json' with { type: 'json' };
+import dashboardSettings from '../config/dashboard-settings.schema.json' with { type: 'json' };
 import demoAppSettings from '../config/demo-app-settings.schema.json' with { type: 'json' };
 import ledLayout from '../config/led-layout.schema.json' with { type: 'json' };
 import ledSettings from '../config/led-settings.schema.json' with { type: 'json' };
@@ -39,6 +40,7 @@ export const configSchemas = {
   demoAppSettings,
   soundMapping,
   soundSettings,
+  dashboardSettings,
 } as const satisfies Record<string, JsonSchema>;
 
 /** Schemas only referenced by others. */

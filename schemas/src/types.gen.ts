@@ -83,6 +83,7 @@ export interface SchemaTypes {
   demoAppSettings: DemoAppSettings;
   soundMapping: SoundMapping;
   soundSettings: SoundSettings;
+  dashboardSettings: DashboardSettings;
 }
 /**
  * Retained on kubeblink/<cluster>/nodes/<node>/pods/<ns>/<pod>/state: what `kubectl get pod -o wide` shows, plus owner, images and per-container states.
@@ -1095,4 +1096,61 @@ export interface SoundSettings {
    * Sustained sounds per minute. Events beyond the limit are coalesced per type and announced as one summary ("5 pods crashed").
    */
   perMinute: number;
+}
+/**
+ * Settings of `kubeblink dashboard`: serves the web page that shows every node as a Pi with its breadboard. The page itself connects to the broker over MQTT-over-WebSocket with read-only credentials.
+ */
+export interface DashboardSettings {
+  /**
+   * Path of an optional YAML settings file with any of these options.
+   */
+  config?: string;
+  /**
+   * Minimum level of log lines written to stderr.
+   */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * json: one JSON object per line (for log collectors); pretty: coloured for humans; auto: pretty on a terminal, json otherwise.
+   */
+  logFormat: 'auto' | 'json' | 'pretty';
+  /**
+   * The broker's WebSocket URL as the browser sees it (ws:// or wss://). Default: ws://<the page's host>:9001.
+   */
+  broker?: string;
+  /**
+   * MQTT username.
+   */
+  username?: string;
+  /**
+   * MQTT password (or a Kubernetes ServiceAccount token). Prefer passwordFile: flags show up in process lists.
+   */
+  password?: string;
+  /**
+   * Read the MQTT password from this file (e.g. a mounted Secret or a projected ServiceAccount token); re-read on every reconnect.
+   */
+  passwordFile?: string;
+  /**
+   * Cluster name: the second segment of every topic (kubeblink/<cluster>/...).
+   */
+  cluster: string;
+  /**
+   * Instance id, also the MQTT client id; defaults to <service>-<hostname>.
+   */
+  instance?: string;
+  /**
+   * Address the /healthz, /readyz and /metrics HTTP server listens on.
+   */
+  httpHost: string;
+  /**
+   * Port of the page (/), its /config.json, and /healthz, /readyz, /metrics.
+   */
+  httpPort: number;
+  /**
+   * Breadboard layout drawn for every node (the page's ?layout= overrides it).
+   */
+  layout: 'talk' | 'compact';
+  /**
+   * Comma-separated node names to show, in this order (default: every node; the page's ?nodes= overrides it).
+   */
+  nodes?: string;
 }

@@ -187,6 +187,11 @@ export class FakeWatcher {
     return this.client.publishAsync(topic, payload, { qos: 1, retain });
   }
 
+  /** Fire and forget (QoS 0): for floods where waiting for each PUBACK would be the bottleneck. */
+  rawQos0(topic: string, payload: string): Promise<unknown> {
+    return this.client.publishAsync(topic, payload, { qos: 0 });
+  }
+
   async close(): Promise<void> {
     await this.client.endAsync(true);
   }

@@ -2,7 +2,8 @@
 // (ws://, wss://). Read-only: the kit never publishes, so a `reader` user (or an anonymous reader,
 // when the broker allows it) is all it needs. Browser-safe: no Node imports.
 import { decodeMessage } from '@kubeblink/core/decode';
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+// The default import: MQTT.js's browser ESM build has no named exports, only its default object.
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { ClusterModel } from './model.ts';
 import type { EventOf, EventPattern, Handler, SignalName, SignalOf } from './router.ts';
 import { Subscriber, type SubscriberOptions, type Subscription } from './subscriber.ts';
@@ -89,7 +90,7 @@ export class SubscriberKit {
     if (this.client) return this;
     const { opts } = this;
     const base = opts.reconnectMs ?? 1000;
-    const client = connect(opts.url, {
+    const client = mqtt.connect(opts.url, {
       clientId: opts.clientId ?? `kubeblink-kit-${Math.random().toString(16).slice(2, 10)}`,
       clean: opts.clean ?? true,
       username: opts.username,
