@@ -135,6 +135,13 @@ function frame(): void {
 }
 requestAnimationFrame(frame);
 
+// A projector: F toggles full screen (the browser's own F11 works too).
+document.addEventListener('keydown', (ev) => {
+  if (ev.key !== 'f' || ev.target instanceof HTMLInputElement) return;
+  if (document.fullscreenElement) void document.exitFullscreen();
+  else void document.documentElement.requestFullscreen();
+});
+
 // For tests and the curious: the engines' own pictures (what GET /leds of the LED service shows).
 Object.assign(window, {
   kubeblink: {
