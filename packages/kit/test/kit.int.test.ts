@@ -230,6 +230,52 @@ describe('subscriber kit against a real broker', () => {
     }
   });
 
+  it('with a persistent session, receives the events queued while it was away', async () => {
+    const missed: string[] = [];
+    const persistent = new SubscriberKit({
+      url: broker.url,
+      cluster: C,
+      username: 'reader',
+      password: 'r-secret',
+      clientId: 'kit-persistent',
+      clean: false,
+      reconnectMs: 300,
+      settleMs: 300,
+      onError: (err) => errors.push(err),
+    });
+    persistent.on('io.kubeblink.pod.*', (e) => {
+      missed.push(`${e.type} ${e.data.name}`);
+    });
+    const sessions: boolean[] = [];
+    persistent.onConnection((s) => {
+      if (s.connected) sessions.push(s.sessionPresent === true);
+    });
+    persistent.start();
+    try {
+      await persistent.synced();
+      const clients = (broker.aedes as unknown as { clients: Record<string, { close(): void }> }).clients;
+      clients['kit-persistent']!.close();
+      await until(() => !persistent.connected, 'the persistent kit to be disconnected');
+      const web3 = podState('demo', 'web-3', 'n4', { restarts: 1, resourceVersion: '7' });
+      await watcher.event(
+        podEvent('io.kubeblink.pod.restarted', web3, {
+          container: 'app',
+          reason: 'Error',
+          exitCode: 2,
+          restartCount: 1,
+        }),
+      );
+      assert.equal(persistent.connected, false, 'the event was published while the kit was away');
+      await until(() => missed.length === 1, 'the queued event after the reconnect');
+      assert.deepEqual(missed, ['io.kubeblink.pod.restarted web-3']);
+      assert.deepEqual(sessions, [false, true], 'the second connection found its session');
+      await persistent.synced();
+      await modelMatchesBroker(persistent, broker.port, 'after a reconnect with a session');
+    } finally {
+      await persistent.stop();
+    }
+  });
+
   it('reports a wrong password instead of connecting', async () => {
     const seen: unknown[] = [];
     const bad = new SubscriberKit({
