@@ -26,6 +26,9 @@ const entries: Record<string, string> = {
   demoAppSettings: 'config/demo-app-settings.schema.json',
   podRunnerSettings: 'config/pod-runner-settings.schema.json',
   loadSettings: 'config/load-settings.schema.json',
+  soundMapping: 'config/sound-mapping.schema.json',
+  soundSettings: 'config/sound-settings.schema.json',
+  dashboardSettings: 'config/dashboard-settings.schema.json',
 };
 
 /**

@@ -7,12 +7,15 @@ import common from '../common.schema.json' with { type: 'json' };
 import brokerSettings from '../config/broker-settings.schema.json' with { type: 'json' };
 import brokerUsers from '../config/broker-users.schema.json' with { type: 'json' };
 import commonSettings from '../config/common-settings.schema.json' with { type: 'json' };
+import dashboardSettings from '../config/dashboard-settings.schema.json' with { type: 'json' };
 import demoAppSettings from '../config/demo-app-settings.schema.json' with { type: 'json' };
 import ledLayout from '../config/led-layout.schema.json' with { type: 'json' };
 import ledSettings from '../config/led-settings.schema.json' with { type: 'json' };
 import loadSettings from '../config/load-settings.schema.json' with { type: 'json' };
 import podRunnerSettings from '../config/pod-runner-settings.schema.json' with { type: 'json' };
 import recordSettings from '../config/record-settings.schema.json' with { type: 'json' };
+import soundMapping from '../config/sound-mapping.schema.json' with { type: 'json' };
+import soundSettings from '../config/sound-settings.schema.json' with { type: 'json' };
 import watcherSettings from '../config/watcher-settings.schema.json' with { type: 'json' };
 import nodeState from '../node-state.schema.json' with { type: 'json' };
 import podState from '../pod-state.schema.json' with { type: 'json' };
@@ -41,6 +44,9 @@ export const configSchemas = {
   demoAppSettings,
   podRunnerSettings,
   loadSettings,
+  soundMapping,
+  soundSettings,
+  dashboardSettings,
 } as const satisfies Record<string, JsonSchema>;
 
 /** Schemas only referenced by others. */

@@ -84,6 +84,9 @@ export interface SchemaTypes {
   demoAppSettings: DemoAppSettings;
   podRunnerSettings: PodRunnerSettings;
   loadSettings: LoadSettings;
+  soundMapping: SoundMapping;
+  soundSettings: SoundSettings;
+  dashboardSettings: DashboardSettings;
 }
 /**
  * Retained on kubeblink/<cluster>/nodes/<node>/pods/<ns>/<pod>/state: what `kubectl get pod -o wide` shows, plus owner, images and per-container states.
@@ -1265,4 +1268,182 @@ export interface LoadSettings {
    * Requests in flight at most; while at the cap, ticks are skipped (and counted) rather than queued.
    */
   maxInFlight: number;
+}
+/**
+ * What `kubeblink sound` plays for each event type and app signal type. Entries override the built-in defaults (which cover every type) one type at a time.
+ */
+export interface SoundMapping {
+  [k: string]: Sound;
+}
+/**
+ * Speech (say), a tone sequence (tone), both (tone first), or nothing (off).
+ */
+export interface Sound {
+  /**
+   * Spoken by espeak-ng. Placeholders from the event: {name} (pod or node), {namespace}, {node}, {status}, {reason}, {exitCode}, {container}; app signals: {pod}, {namespace}, {node}.
+   */
+  say?: string;
+  /**
+   * Spoken instead when the rate limit coalesced several events of this type; {count} is their number, e.g. "{count} pods crashed".
+   */
+  summary?: string;
+  /**
+   * Beeps played in order (sox synth).
+   *
+   * @minItems 1
+   * @maxItems 8
+   */
+  tone?:
+    | [Tone]
+    | [Tone, Tone]
+    | [Tone, Tone, Tone]
+    | [Tone, Tone, Tone, Tone]
+    | [Tone, Tone, Tone, Tone, Tone]
+    | [Tone, Tone, Tone, Tone, Tone, Tone]
+    | [Tone, Tone, Tone, Tone, Tone, Tone, Tone]
+    | [Tone, Tone, Tone, Tone, Tone, Tone, Tone, Tone];
+  /**
+   * true: play nothing for this type.
+   */
+  off?: boolean;
+}
+export interface Tone {
+  /**
+   * Frequency in Hz.
+   */
+  hz: number;
+  /**
+   * Duration in milliseconds.
+   */
+  ms: number;
+}
+/**
+ * Settings of `kubeblink sound`: speaks or plays what happens in the cluster (espeak-ng, sox, aplay), rate limited.
+ */
+export interface SoundSettings {
+  /**
+   * Path of an optional YAML settings file with any of these options.
+   */
+  config?: string;
+  /**
+   * Minimum level of log lines written to stderr.
+   */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * json: one JSON object per line (for log collectors); pretty: coloured for humans; auto: pretty on a terminal, json otherwise.
+   */
+  logFormat: 'auto' | 'json' | 'pretty';
+  /**
+   * URL of the MQTT broker: mqtt://, mqtts://, ws:// or wss://.
+   */
+  broker: string;
+  /**
+   * MQTT username.
+   */
+  username?: string;
+  /**
+   * MQTT password (or a Kubernetes ServiceAccount token). Prefer passwordFile: flags show up in process lists.
+   */
+  password?: string;
+  /**
+   * Read the MQTT password from this file (e.g. a mounted Secret or a projected ServiceAccount token); re-read on every reconnect.
+   */
+  passwordFile?: string;
+  /**
+   * Cluster name: the second segment of every topic (kubeblink/<cluster>/...).
+   */
+  cluster: string;
+  /**
+   * Instance id, also the MQTT client id; defaults to <service>-<hostname>.
+   */
+  instance?: string;
+  /**
+   * Address the /healthz, /readyz and /metrics HTTP server listens on.
+   */
+  httpHost: string;
+  /**
+   * Port of the /healthz, /readyz and /metrics HTTP server (0 picks a free port).
+   */
+  httpPort: number;
+  /**
+   * Print what would be played, one line per sound on stdout, instead of playing it.
+   */
+  dryRun: boolean;
+  /**
+   * A YAML or JSON file mapping event types to sounds (schema config/sound-mapping); its entries override the defaults.
+   */
+  sounds?: string;
+  /**
+   * espeak-ng voice (espeak-ng --voices lists them).
+   */
+  voice: string;
+  /**
+   * Speech speed in words per minute.
+   */
+  speed: number;
+  /**
+   * Sounds played back to back before the rate limit applies (the token bucket's size).
+   */
+  burst: number;
+  /**
+   * Sustained sounds per minute. Events beyond the limit are coalesced per type and announced as one summary ("5 pods crashed").
+   */
+  perMinute: number;
+}
+/**
+ * Settings of `kubeblink dashboard`: serves the web page that shows every node as a Pi with its breadboard. The page itself connects to the broker over MQTT-over-WebSocket with read-only credentials.
+ */
+export interface DashboardSettings {
+  /**
+   * Path of an optional YAML settings file with any of these options.
+   */
+  config?: string;
+  /**
+   * Minimum level of log lines written to stderr.
+   */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * json: one JSON object per line (for log collectors); pretty: coloured for humans; auto: pretty on a terminal, json otherwise.
+   */
+  logFormat: 'auto' | 'json' | 'pretty';
+  /**
+   * The broker's WebSocket URL as the browser sees it (ws:// or wss://). Default: ws://<the page's host>:9001.
+   */
+  broker?: string;
+  /**
+   * MQTT username.
+   */
+  username?: string;
+  /**
+   * MQTT password (or a Kubernetes ServiceAccount token). Prefer passwordFile: flags show up in process lists.
+   */
+  password?: string;
+  /**
+   * Read the MQTT password from this file (e.g. a mounted Secret or a projected ServiceAccount token); re-read on every reconnect.
+   */
+  passwordFile?: string;
+  /**
+   * Cluster name: the second segment of every topic (kubeblink/<cluster>/...).
+   */
+  cluster: string;
+  /**
+   * Instance id, also the MQTT client id; defaults to <service>-<hostname>.
+   */
+  instance?: string;
+  /**
+   * Address the /healthz, /readyz and /metrics HTTP server listens on.
+   */
+  httpHost: string;
+  /**
+   * Port of the page (/), its /config.json, and /healthz, /readyz, /metrics.
+   */
+  httpPort: number;
+  /**
+   * Breadboard layout drawn for every node (the page's ?layout= overrides it).
+   */
+  layout: 'talk' | 'compact';
+  /**
+   * Comma-separated node names to show, in this order (default: every node; the page's ?nodes= overrides it).
+   */
+  nodes?: string;
 }

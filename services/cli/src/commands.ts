@@ -2,10 +2,12 @@
 
 import { brokerCommand } from '@kubeblink/broker/command';
 import type { CommandSpec } from '@kubeblink/core';
+import { dashboardCommand } from '@kubeblink/dashboard/command';
 import { demoAppCommand } from '@kubeblink/demo-app/command';
 import { ledCommand } from '@kubeblink/led/command';
 import { podRunnerCommand } from '@kubeblink/pod-runner/command';
 import { loadCommand } from '@kubeblink/pod-runner/load-command';
+import { soundCommand } from '@kubeblink/sound/command';
 import { recordCommand, watcherCommand } from '@kubeblink/watcher/command';
 
 export const commands: CommandSpec[] = [
@@ -16,4 +18,6 @@ export const commands: CommandSpec[] = [
   podRunnerCommand,
   loadCommand,
   demoAppCommand,
+  dashboardCommand,
+  soundCommand,
 ];

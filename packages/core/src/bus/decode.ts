@@ -1,4 +1,5 @@
 // Turns a received MQTT message into a typed, validated one, or a reason to refuse it.
+// Browser-safe (the subscriber kit runs it in a page): no Node globals such as Buffer.
 import { validateMessage } from '@kubeblink/schemas';
 import { parseTopic, TOPIC_CONTRACT, type TopicKind, type TopicParts, type TopicPayloads } from '../topics.ts';
 
@@ -17,6 +18,9 @@ export type Decoded = { ok: true; message: BusMessage } | { ok: false; kind: Top
 /** Default size cap of one payload; the broker enforces its own cap at the transport. */
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
 
+// fatal: invalid UTF-8 is refused rather than silently turned into U+FFFD.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 export function decodeMessage(topic: string, payload: Uint8Array, retained: boolean): Decoded {
   const parts = parseTopic(topic);
   if (!parts) return { ok: false, kind: 'unknown', reason: 'topic outside the kubeblink contract' };
@@ -31,7 +35,7 @@ export function decodeMessage(topic: string, payload: Uint8Array, retained: bool
   }
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
+    value = JSON.parse(utf8.decode(payload));
   } catch (err) {
     return { ok: false, kind: parts.kind, reason: `not JSON: ${(err as Error).message}` };
   }

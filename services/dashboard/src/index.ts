@@ -1,0 +1,1 @@
+export { createDashboard, type PageConfig, pageConfig, runDashboard } from './main.ts';

@@ -1,0 +1,152 @@
+// The dashboard page: the kit's live model and events feed one LED engine per node (the same engine
+// the LED service drives GPIO with), and every animation frame draws the engines' levels.
+import { connectKit } from '@kubeblink/kit';
+import { BUILTIN_LAYOUTS, LedEngine } from '@kubeblink/led-engine';
+import type { AppSignal, ClusterEvent } from '@kubeblink/schemas';
+import { Board } from './board.ts';
+import { nodeRows, podRows, showDetails } from './details.ts';
+import { EventLog } from './log.ts';
+
+interface PageConfig {
+  broker: string | null;
+  cluster: string;
+  username: string | null;
+  password: string | null;
+  layout: 'talk' | 'compact';
+  nodes: string[];
+}
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const config = (await (await fetch('config.json')).json()) as PageConfig;
+// URL options win over the service's settings: ?cluster=, ?nodes=a,b, ?layout=talk|compact, ?broker=.
+const q = new URLSearchParams(location.search);
+const cluster = q.get('cluster') ?? config.cluster;
+const layoutName = q.get('layout') ?? config.layout;
+const layout = BUILTIN_LAYOUTS[layoutName === 'talk' ? 'talk' : 'compact'];
+const only = (q.get('nodes')?.split(',') ?? config.nodes).map((n) => n.trim()).filter(Boolean);
+const broker = q.get('broker') ?? config.broker ?? `ws://${location.hostname}:9001`;
+
+$('cluster').textContent = cluster;
+const statusPill = $('status');
+const detailsPanel = $('details');
+const log = new EventLog($<HTMLOListElement>('log'), $<HTMLInputElement>('filter'));
+const boardsEl = $('boards');
+
+const kit = connectKit({
+  url: broker,
+  cluster,
+  username: config.username ?? undefined,
+  password: config.password ?? undefined,
+  signals: true,
+});
+const now = () => performance.now();
+const boards = new Map<string, { engine: LedEngine; board: Board }>();
+let connected = false;
+
+function wanted(node: string): boolean {
+  return node !== '_unscheduled' && (only.length === 0 || only.includes(node));
+}
+
+function boardFor(node: string): { engine: LedEngine; board: Board } | undefined {
+  if (!wanted(node)) return undefined;
+  let b = boards.get(node);
+  if (!b) {
+    const engine = new LedEngine({ layout, node });
+    engine.setConnected(connected, now());
+    engine.setClusterStatus(kit.model.status?.state ?? null, now());
+    const board = new Board(node, engine, (slot) => select(node, slot));
+    b = { engine, board };
+    boards.set(node, b);
+    placeBoards();
+  }
+  return b;
+}
+
+/** Boards in the order of ?nodes= when given, else by name. */
+function placeBoards(): void {
+  const names = [...boards.keys()].sort((a, b) =>
+    only.length ? only.indexOf(a) - only.indexOf(b) : a < b ? -1 : a > b ? 1 : 0,
+  );
+  boardsEl.replaceChildren(...names.map((n) => boards.get(n)!.board.root));
+}
+
+function select(node: string, slot: number | null): void {
+  const b = boards.get(node);
+  const pod = slot === null || !b ? null : b.engine.snapshot(now()).slots[slot]?.pod;
+  const state = pod ? kit.model.pod(pod.namespace, pod.name) : undefined;
+  const n = kit.model.node(node);
+  if (state) showDetails(detailsPanel, state.name, podRows(state));
+  else if (n) showDetails(detailsPanel, `node ${node}`, nodeRows(n, kit.model.pods(node)));
+}
+
+kit.model.onChange((c) => {
+  const t = now();
+  if (c.kind === 'status') {
+    for (const { engine } of boards.values()) engine.setClusterStatus(c.after?.state ?? null, t);
+    showStatus();
+  } else if (c.kind === 'node') {
+    if (c.after) boardFor(c.node)?.engine.setNodeState(c.after, t);
+    else if (boards.delete(c.node)) placeBoards();
+  } else {
+    const b = boardFor(c.node);
+    if (c.after) b?.engine.setPod(c.after, t);
+    else b?.engine.removePod(c.namespace, c.name, t);
+  }
+});
+
+kit.on('*', (e: ClusterEvent) => {
+  const node = 'namespace' in e.data ? e.data.node : e.data.name;
+  if (node) boards.get(node)?.engine.applyEvent(e, now());
+  log.add(e);
+});
+kit.onSignal('*', (s: AppSignal) => boards.get(s.data.node)?.engine.applySignal(s, now()));
+kit.onConnection((state) => {
+  connected = state.connected;
+  for (const { engine } of boards.values()) engine.setConnected(connected, now());
+  showStatus();
+});
+
+function showStatus(): void {
+  const state = connected ? (kit.model.status?.state ?? 'no watcher') : 'disconnected';
+  statusPill.textContent = state;
+  statusPill.className = `pill ${state}`;
+}
+
+// Every frame: levels. Twice a second: labels and patterns (they change slowly).
+let lastText = 0;
+function frame(): void {
+  const t = now();
+  const texts = t - lastText > 500;
+  if (texts) lastText = t;
+  for (const [node, { engine, board }] of boards) {
+    board.draw(engine.levels(t));
+    if (texts) {
+      const snap = engine.snapshot(t);
+      const n = kit.model.node(node);
+      board.describe(
+        n?.status ?? 'unknown',
+        n?.ready === 'True',
+        snap.slots.map((s) => s.pod?.name ?? null),
+        snap.leds.map((l) => l.pattern),
+      );
+    }
+  }
+  requestAnimationFrame(frame);
+}
+requestAnimationFrame(frame);
+
+// A projector: F toggles full screen (the browser's own F11 works too).
+document.addEventListener('keydown', (ev) => {
+  if (ev.key !== 'f' || ev.target instanceof HTMLInputElement) return;
+  if (document.fullscreenElement) void document.exitFullscreen();
+  else void document.documentElement.requestFullscreen();
+});
+
+// For tests and the curious: the engines' own pictures (what GET /leds of the LED service shows).
+Object.assign(window, {
+  kubeblink: {
+    kit,
+    snapshot: (node: string) => boards.get(node)?.engine.snapshot(now()),
+    nodes: () => [...boards.keys()],
+  },
+});
