@@ -7,6 +7,7 @@ import { demoAppCommand } from '@kubeblink/demo-app/command';
 import { ledCommand } from '@kubeblink/led/command';
 import { podRunnerCommand } from '@kubeblink/pod-runner/command';
 import { loadCommand } from '@kubeblink/pod-runner/load-command';
+import { simCommand } from '@kubeblink/sim/command';
 import { soundCommand } from '@kubeblink/sound/command';
 import { recordCommand, watcherCommand } from '@kubeblink/watcher/command';
 
@@ -15,6 +16,7 @@ export const commands: CommandSpec[] = [
   watcherCommand,
   recordCommand,
   ledCommand,
+  simCommand,
   podRunnerCommand,
   loadCommand,
   demoAppCommand,
