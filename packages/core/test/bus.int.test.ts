@@ -209,6 +209,35 @@ describe('bus client against a real broker', () => {
     assert.deepEqual(JSON.parse(m?.payload ?? '{}'), { state: 'offline', cluster: 'c4', watcher: 'watcher-3' });
   });
 
+  it('subscribes on the first connect when subscribe() was called before it (broker down at start)', async () => {
+    const late = new PlainBroker();
+    await late.start();
+    const port = late.port;
+    await late.stop();
+    const { c } = client({
+      url: `mqtt://127.0.0.1:${port}`,
+      instance: 'reader-early',
+      reconnect: { minMs: 50, maxMs: 100 },
+    });
+    const got: string[] = [];
+    await c.start();
+    await c.subscribe(filters.clusterStatus('c6'), (m) => {
+      if (m.parts.kind === 'clusterStatus') got.push(String((m.payload as { state?: string } | null)?.state));
+    });
+    late.port = port;
+    await late.start();
+    try {
+      await until(() => c.connected, 'connected once the broker is up', 15_000);
+      await until(async () => {
+        await mosquittoPub(port, 'kubeblink/c6/status', '{"state":"ready"}', { qos: 1 });
+        return got.includes('ready');
+      }, 'message on the early subscription');
+    } finally {
+      await c.stop();
+      await late.stop();
+    }
+  });
+
   it('reconnects after the broker restarts, tells whether the session was kept, and resubscribes', async () => {
     const { c } = client({ instance: 'reader-4', clean: false, reconnect: { minMs: 50, maxMs: 200 } });
     const sessions: boolean[] = [];

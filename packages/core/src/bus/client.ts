@@ -63,6 +63,8 @@ export class BusClient {
   private readonly log: Logger;
   private client: MqttClient | undefined;
   private readonly handlers: { filter: string; handler: MessageHandler }[] = [];
+  /** Every filter subscribed, with its QoS: sent again on each connect. */
+  private readonly filters = new Map<string, 0 | 1>();
   private readonly connectHandlers: ConnectHandler[] = [];
   private readonly disconnectHandlers: (() => void)[] = [];
   private readonly backoff: Backoff;
@@ -121,7 +123,9 @@ export class BusClient {
       protocolVersion: 4, // MQTT 3.1.1 (Aedes 1.x); keep 5-only features out until the broker speaks it.
       reconnectPeriod: opts.reconnect?.minMs ?? 500,
       connectTimeout: 10_000,
-      resubscribe: true,
+      // We subscribe again on every connect ourselves (see handleConnect): MQTT.js's resubscribe
+      // only repeats subscriptions that once succeeded, so one made before the first connect was lost.
+      resubscribe: false,
       will: { topic: this.statusTopic, payload: Buffer.from(JSON.stringify(will)), qos: 1, retain: true },
       ...opts.mqtt,
     });
@@ -173,6 +177,9 @@ export class BusClient {
         this.statusPayload('online') as TopicPayloads['serviceStatus'],
       ).catch((err) => this.log.warn({ err: err.message }, 'status publish failed'));
     }
+    // Without a kept session the broker has forgotten our subscriptions (MQTT 3.1.1 section 3.1.2.4).
+    // With one it kept them, and subscribing again would make it resend every retained message.
+    if (!sessionPresent) this.resubscribe();
     for (const h of this.connectHandlers) this.guard(() => h({ sessionPresent }));
   }
 
@@ -200,11 +207,22 @@ export class BusClient {
   }
 
   /** Subscribes; the handler receives only valid messages on topics matching the filter. */
+  /**
+   * Subscribes; the handler receives only valid messages on topics matching the filter. While
+   * disconnected the filter is remembered and subscribed on the next connect (resolves at once).
+   */
   async subscribe(filter: string, handler: MessageHandler, qos: 0 | 1 = 1): Promise<void> {
     this.handlers.push({ filter, handler });
+    this.filters.set(filter, Math.max(qos, this.filters.get(filter) ?? 0) as 0 | 1);
     const client = this.requireClient();
-    // When offline MQTT.js queues the SUBSCRIBE and sends it on connect.
-    await client.subscribeAsync(filter, { qos });
+    if (client.connected) await client.subscribeAsync(filter, { qos });
+  }
+
+  private resubscribe(): void {
+    const client = this.client;
+    if (!client || this.filters.size === 0) return;
+    const all = Object.fromEntries([...this.filters].map(([f, qos]) => [f, { qos }]));
+    client.subscribeAsync(all).catch((err) => this.log.warn({ err: err.message }, 'subscribe failed'));
   }
 
   async unsubscribe(filter: string): Promise<void> {
