@@ -2,15 +2,45 @@
 // `node services/sim/src/cli.ts up [--nodes N] [--state-dir DIR] | down | status | heartbeat NODE on|off`
 // The kubeblink CLI can call simCli(argv) for `kubeblink sim ...`; stdout carries only the
 // KUBECONFIG=<path> line, so `export $(node services/sim/src/cli.ts up)` works.
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { addSimProc, httpOk, type SimState } from './cluster.ts';
 import { SimAlreadyRunning, setNodeHeartbeat, simClient, simDown, simStatus, simUp } from './index.ts';
+import { freePort, startDaemon, waitFor } from './procs.ts';
 
-const usage = `usage: sim up [--nodes N] [--[no-]metrics] [--state-dir DIR]
+const usage = `usage: sim up [--nodes N] [--[no-]metrics] [--[no-]runner] [--broker URL] [--state-dir DIR]
                                                 start the simulated cluster (N workers, default 2;
                                                 metrics-server by default up to 50 nodes)
        sim down [--state-dir DIR]               stop it and remove its state
        sim status [--state-dir DIR]             show whether it runs
        sim heartbeat NODE on|off                restart/stop one node's heartbeat`;
+
+/**
+ * The pod runner plays the kubelet for demo-app pods; `sim up` starts it as one more daemon of the
+ * cluster (recorded in its state, so `sim down` stops it). Tests that want their own in-process
+ * runner call simUp() directly, which never starts one.
+ */
+async function startRunner(s: SimState, broker: string | undefined): Promise<void> {
+  const { podRunnerDaemon } = await import('@kubeblink/pod-runner');
+  const httpPort = await freePort();
+  const d = podRunnerDaemon({
+    kubeconfig: s.kubeconfig,
+    stateDir: join(s.stateDir, 'pod-runner'),
+    backoffBaseSeconds: 2,
+    backoffMaxSeconds: 20,
+    httpPort,
+    httpHost: '127.0.0.1',
+    logFormat: 'json',
+    ...(broker ? { broker } : {}),
+  });
+  const rec = startDaemon('pod-runner', d.exe, d.args, join(s.stateDir, 'logs'));
+  addSimProc(rec, { stateDir: s.stateDir });
+  await waitFor('the pod runner /readyz', () => httpOk(`http://127.0.0.1:${httpPort}/readyz`), {
+    timeoutMs: 60_000,
+    proc: rec,
+  });
+  console.error(`pod runner started (demo-app pods run as local processes); log: ${rec.log}`);
+}
 
 /** Runs one sim command; resolves to the exit code. Errors are thrown (see the bottom). */
 export async function simCli(argv: string[]): Promise<number> {
@@ -21,6 +51,8 @@ export async function simCli(argv: string[]): Promise<number> {
     options: {
       nodes: { type: 'string' },
       metrics: { type: 'boolean' },
+      runner: { type: 'boolean' },
+      broker: { type: 'string' },
       'state-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -37,6 +69,7 @@ export async function simCli(argv: string[]): Promise<number> {
       if (nodes !== undefined && (!Number.isInteger(nodes) || nodes < 0))
         throw new Error(`--nodes wants a whole number, got ${values.nodes}`);
       const s = await simUp({ nodes, stateDir, metrics: values.metrics });
+      if (values.runner !== false) await startRunner(s, values.broker);
       console.log(`KUBECONFIG=${s.kubeconfig}`);
       console.error(`try: KUBECONFIG=${s.kubeconfig} ${s.kubectl} get nodes`);
       return 0;

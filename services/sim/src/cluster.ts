@@ -57,6 +57,15 @@ export function defaultStateDir(): string {
 
 const stateFile = (dir: string) => join(dir, 'state.json');
 
+/** Records a process started next to the cluster (the pod runner), so that `sim down` stops it too. */
+export function addSimProc(rec: ProcRecord, o: SimOptions = {}): void {
+  const dir = o.stateDir ?? defaultStateDir();
+  const state = readState(dir);
+  if (!state) throw new Error(`no simulated cluster in ${dir}`);
+  state.procs.push(rec);
+  writeFileSync(stateFile(dir), `${JSON.stringify(state, null, 2)}\n`);
+}
+
 function readState(dir: string): SimState | undefined {
   try {
     return JSON.parse(readFileSync(stateFile(dir), 'utf8')) as SimState;
@@ -95,7 +104,7 @@ export function simClient(o: SimOptions = {}): KubeClient {
   });
 }
 
-function httpOk(url: string): Promise<boolean> {
+export function httpOk(url: string): Promise<boolean> {
   return new Promise((resolve) => {
     const done = (res: { statusCode?: number; resume(): void }) => {
       res.resume();
