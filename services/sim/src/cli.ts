@@ -8,12 +8,14 @@ import { addSimProc, httpOk, type SimState } from './cluster.ts';
 import { SimAlreadyRunning, setNodeHeartbeat, simClient, simDown, simStatus, simUp } from './index.ts';
 import { freePort, startDaemon, waitFor } from './procs.ts';
 
-const usage = `usage: sim up [--nodes N] [--[no-]metrics] [--[no-]runner] [--broker URL] [--state-dir DIR]
-                                                start the simulated cluster (N workers, default 2;
-                                                metrics-server by default up to 50 nodes)
-       sim down [--state-dir DIR]               stop it and remove its state
-       sim status [--state-dir DIR]             show whether it runs
-       sim heartbeat NODE on|off                restart/stop one node's heartbeat`;
+const usage = `Usage: kubeblink sim <command>
+
+  up [--nodes N] [--[no-]metrics] [--[no-]runner] [--broker URL] [--state-dir DIR]
+      start the simulated cluster (N workers, default 2; metrics-server by default up to 50 nodes;
+      the pod runner unless --no-runner, its apps talking to the broker at --broker)
+  down [--state-dir DIR]          stop it (and the pod runner) and remove its state
+  status [--state-dir DIR]        show whether it runs
+  heartbeat NODE on|off           restart/stop one node's heartbeat`;
 
 /**
  * The pod runner plays the kubelet for demo-app pods; `sim up` starts it as one more daemon of the
