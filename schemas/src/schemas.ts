@@ -16,6 +16,7 @@ import podRunnerSettings from '../config/pod-runner-settings.schema.json' with {
 import recordSettings from '../config/record-settings.schema.json' with { type: 'json' };
 import soundMapping from '../config/sound-mapping.schema.json' with { type: 'json' };
 import soundSettings from '../config/sound-settings.schema.json' with { type: 'json' };
+import upSettings from '../config/up-settings.schema.json' with { type: 'json' };
 import watcherSettings from '../config/watcher-settings.schema.json' with { type: 'json' };
 import nodeState from '../node-state.schema.json' with { type: 'json' };
 import podState from '../pod-state.schema.json' with { type: 'json' };
@@ -47,6 +48,7 @@ export const configSchemas = {
   soundMapping,
   soundSettings,
   dashboardSettings,
+  upSettings,
 } as const satisfies Record<string, JsonSchema>;
 
 /** Schemas only referenced by others. */

@@ -87,6 +87,7 @@ export interface SchemaTypes {
   soundMapping: SoundMapping;
   soundSettings: SoundSettings;
   dashboardSettings: DashboardSettings;
+  upSettings: UpSettings;
 }
 /**
  * Retained on kubeblink/<cluster>/nodes/<node>/pods/<ns>/<pod>/state: what `kubectl get pod -o wide` shows, plus owner, images and per-container states.
@@ -1446,4 +1447,77 @@ export interface DashboardSettings {
    * Comma-separated node names to show, in this order (default: every node; the page's ?nodes= overrides it).
    */
   nodes?: string;
+}
+/**
+ * Settings of `kubeblink up` (npm start): the simulated cluster (or a named real one, or a recording), an in-process broker, the watcher and a virtual LED board per node drawn in the terminal, with the demo app deployed.
+ */
+export interface UpSettings {
+  /**
+   * Path of an optional YAML settings file with any of these options.
+   */
+  config?: string;
+  /**
+   * Minimum level of log lines written to stderr.
+   */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * Use this context of the kubeconfig (a real cluster) instead of the simulated one; the demo app is deployed there. Never chosen without this flag or --kubeconfig.
+   */
+  context?: string;
+  /**
+   * Use this kubeconfig (its current context, or --context) instead of the simulated cluster.
+   */
+  kubeconfig?: string;
+  /**
+   * Replay this recording (made by `kubeblink record`) in a loop instead of watching a cluster; used by default when the simulated cluster cannot be built (no Go).
+   */
+  recording?: string;
+  /**
+   * Replay speed of a recording (1 = as recorded).
+   */
+  speed: number;
+  /**
+   * Workers of a simulated cluster started by up, besides pi4-master (one board each).
+   */
+  nodes: number;
+  /**
+   * State directory of the simulated cluster (default: kubeblink sim's own, so `kubeblink sim status` sees it).
+   */
+  simStateDir?: string;
+  /**
+   * LED layout of every board.
+   */
+  layout: 'talk' | 'compact';
+  /**
+   * MQTT port of the in-process broker on 127.0.0.1 (a free port is used, and said, when it is taken; 0 always picks a free one).
+   */
+  port: number;
+  /**
+   * MQTT over WebSocket port of the broker, for the dashboard (a free one when taken; -1 off).
+   */
+  wsPort: number;
+  /**
+   * Port on 127.0.0.1 of up's own /healthz, /readyz, /metrics and /leds (every board's picture); a free one when taken.
+   */
+  httpPort: number;
+  /**
+   * Cluster name: the second segment of every topic (kubeblink/<cluster>/...).
+   */
+  cluster: string;
+  /**
+   * Deploy the demo app (deploy/up/demo-app.yaml) and send it a gentle request stream; --no-demo-app leaves the cluster as it is.
+   */
+  demoApp: boolean;
+  /**
+   * Requests per second sent to the demo app's Service (0: none).
+   */
+  rps: number;
+  /**
+   * Where every service's log goes (JSON lines), so that logs never tear the picture; default <state dir>/up.log.
+   */
+  logFile?: string;
+  /**
+   * live: redraw the boards in place; lines: print one plain line per bus event; auto: live on a terminal, lines otherwise.
+   */
+  render: 'auto' | 'live' | 'lines';
 }

@@ -9,6 +9,7 @@ import { podRunnerCommand } from '@kubeblink/pod-runner/command';
 import { loadCommand } from '@kubeblink/pod-runner/load-command';
 import { simCommand } from '@kubeblink/sim/command';
 import { soundCommand } from '@kubeblink/sound/command';
+import { upCommand } from '@kubeblink/up/command';
 import { recordCommand, watcherCommand } from '@kubeblink/watcher/command';
 
 export const commands: CommandSpec[] = [
@@ -22,4 +23,5 @@ export const commands: CommandSpec[] = [
   demoAppCommand,
   dashboardCommand,
   soundCommand,
+  upCommand,
 ];

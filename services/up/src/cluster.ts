@@ -1,0 +1,143 @@
+// The cluster side of `kubeblink up`, as one component: decides which cluster (choice.ts), then
+// starts the simulated one (or reuses one already running), loads a named real context, or finds
+// the nodes of a recording. stop() stops the simulated cluster only if this run started it.
+import { createReadStream, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { Component, Logger } from '@kubeblink/core';
+import { currentContext, loadKubeConfig } from '@kubeblink/kube';
+import { binariesReady, buildScript, type SimState, simDown, simStatus, simUp } from '@kubeblink/sim';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { type ClusterChoice, chooseCluster, goMinimum, goToolchain } from './choice.ts';
+
+/** The recording shipped with kubeblink: the demo app on the simulated cluster, with a restart and
+ * a rolling update (services/up/recordings/README.md says how it was made). */
+export const SHIPPED_RECORDING = fileURLToPath(new URL('../recordings/demo-app.jsonl', import.meta.url));
+const VERSIONS_ENV = join(buildScript, '..', 'versions.env');
+
+export interface ClusterOptions {
+  context?: string;
+  kubeconfig?: string;
+  recording?: string;
+  nodes: number;
+  simStateDir?: string;
+  /** Where a kubeconfig pinned to a named context is written (the watcher reads a file). */
+  dir: string;
+  log: Logger;
+  /** Start-up progress for the screen (a cold build's last line, too). */
+  progress: (line: string) => void;
+}
+
+export class ClusterComponent implements Component {
+  readonly name = 'cluster';
+  choice: ClusterChoice | undefined;
+  /** The kubeconfig file the watcher, the runner and the broker's TokenReviews use (none: recording). */
+  kubeconfig: string | undefined;
+  kc: KubeConfig | undefined;
+  nodes: string[] = [];
+  sim: SimState | undefined;
+  /** This run started the simulated cluster (and so stops it). */
+  ownsSim = false;
+  description = '';
+  private readonly o: ClusterOptions;
+
+  constructor(o: ClusterOptions) {
+    this.o = o;
+  }
+
+  async start(): Promise<void> {
+    const { o } = this;
+    const explicit = o.recording || o.context || o.kubeconfig;
+    const status = explicit ? undefined : simStatus({ stateDir: o.simStateDir });
+    const cached = explicit || status?.running ? false : binariesReady();
+    const go = explicit || status?.running || cached ? ({ ok: true } as const) : goToolchain(goMinimum(VERSIONS_ENV));
+    const choice = chooseCluster({
+      context: o.context,
+      kubeconfig: o.kubeconfig,
+      recording: o.recording,
+      simRunning: status?.running ?? false,
+      binariesCached: cached,
+      go,
+      shippedRecording: SHIPPED_RECORDING,
+    });
+    this.choice = choice;
+    o.log.info({ choice }, 'cluster chosen');
+    if (choice.kind === 'recording') {
+      this.nodes = await recordedNodes(choice.file);
+      this.description = `RECORDING ${choice.file} (replayed in a loop) — ${choice.why}`;
+      return;
+    }
+    if (choice.kind === 'context') {
+      const kc = loadKubeConfig({ kubeconfig: choice.kubeconfig, context: choice.context });
+      // The watcher reads a kubeconfig file and uses its current context: write one pinned to the
+      // context the user named.
+      const file = join(o.dir, 'kubeconfig');
+      writeFileSync(file, kc.exportConfig(), { mode: 0o600 });
+      this.kc = kc;
+      this.kubeconfig = file;
+      const ctx = currentContext(kc);
+      this.nodes = await liveNodes(kc);
+      this.description = `context ${ctx.name} (${ctx.server}), ${this.nodes.length} nodes`;
+      return;
+    }
+    if (choice.reuse && status?.state) {
+      this.sim = status.state;
+      o.progress(`using the simulated cluster that is already running (state ${status.stateDir})`);
+    } else {
+      o.progress(
+        choice.build
+          ? 'building the simulated cluster (first run only: about 16 min on 2 cores, then cached in ~/.cache/kubeblink)'
+          : 'starting the simulated cluster',
+      );
+      this.ownsSim = true;
+      this.sim = await simUp({
+        nodes: o.nodes,
+        stateDir: o.simStateDir,
+        log: (line) => {
+          o.log.info({ sim: line }, 'sim');
+          o.progress(choice.build ? `building the simulated cluster (first run only, ~16 min): ${line}` : line);
+        },
+      });
+    }
+    this.kubeconfig = this.sim.kubeconfig;
+    this.kc = loadKubeConfig({ kubeconfig: this.sim.kubeconfig });
+    this.nodes = this.sim.nodes;
+    this.description = `simulated cluster, ${this.nodes.length} nodes${this.ownsSim ? '' : ' (already running: left running on exit)'}`;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.ownsSim) return;
+    this.o.progress('stopping the simulated cluster');
+    await simDown({ stateDir: this.o.simStateDir, log: (line) => this.o.log.info({ sim: line }, 'sim') });
+    this.ownsSim = false;
+  }
+}
+
+async function liveNodes(kc: KubeConfig): Promise<string[]> {
+  const list = await kc.makeApiClient(CoreV1Api).listNode();
+  return list.items
+    .map((n) => n.metadata?.name ?? '')
+    .filter(Boolean)
+    .sort();
+}
+
+/** The nodes a recording knows, in the order it first mentions them. */
+export async function recordedNodes(file: string): Promise<string[]> {
+  statSync(file); // a missing file fails here, with its name
+  const names = new Set<string>();
+  const lines = createInterface({
+    input: createReadStream(file, { encoding: 'utf8' }),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  for await (const line of lines) {
+    if (!line.includes('"kind":"nodes"')) continue;
+    try {
+      const name = (JSON.parse(line) as { object?: { metadata?: { name?: string } } }).object?.metadata?.name;
+      if (name) names.add(name);
+    } catch {
+      // a bad line is the replay's business (it skips and counts it)
+    }
+  }
+  return [...names].sort();
+}

@@ -1,0 +1,80 @@
+// Where `up` shows itself. On a terminal ("live"): the combined picture (view.ts) redrawn in place
+// on the alternate screen, at most 20 times a second and only when it changed, cut to the window so
+// it never scrolls; service logs go to a file, so nothing tears it. Otherwise ("lines"): one plain
+// line per step and per bus event, for pipes, CI logs and tests.
+import type { Component } from '@kubeblink/core';
+import { renderView, type ViewModel } from './view.ts';
+
+export interface ScreenOptions {
+  out: NodeJS.WriteStream | NodeJS.WritableStream;
+  mode: 'live' | 'lines';
+  model: () => ViewModel;
+  fps?: number;
+}
+
+const ALT_ON = '\x1b[?1049h\x1b[?25l';
+const ALT_OFF = '\x1b[?25h\x1b[?1049l';
+
+export class Screen implements Component {
+  readonly name = 'screen';
+  private timer: NodeJS.Timeout | undefined;
+  private last = '';
+  private live = false;
+  private readonly o: ScreenOptions;
+  private readonly restore = () => {
+    if (this.live) this.o.out.write(ALT_OFF);
+  };
+
+  constructor(o: ScreenOptions) {
+    this.o = o;
+  }
+
+  get mode(): 'live' | 'lines' {
+    return this.o.mode;
+  }
+
+  async start(): Promise<void> {
+    if (this.o.mode !== 'live') return;
+    this.live = true;
+    this.o.out.write(ALT_ON);
+    // Whatever ends the process, the terminal gets its normal screen and cursor back.
+    process.once('exit', this.restore);
+    this.timer = setInterval(() => this.draw(), 1000 / (this.o.fps ?? 20));
+    this.draw();
+  }
+
+  /** A line for the plain output (ignored while the picture is live: it shows the same). */
+  print(line: string): void {
+    if (this.o.mode === 'lines') this.o.out.write(`${line}\n`);
+  }
+
+  /** After the picture: a line on the normal screen (the shutdown summary). */
+  after(line: string): void {
+    if (!this.live) this.o.out.write(`${line}\n`);
+    else this.pending.push(line);
+  }
+
+  private readonly pending: string[] = [];
+
+  draw(): void {
+    const out = this.o.out as NodeJS.WriteStream;
+    const width = Math.max(40, out.columns ?? 100);
+    const rows = Math.max(10, out.rows ?? 40);
+    const lines = renderView(this.o.model(), { color: true, width, eventLines: rows >= 34 ? 6 : 3 }).slice(0, rows - 1);
+    const frame = `\x1b[H${lines.map((l) => `\x1b[2K${l}`).join('\n')}\n\x1b[J`;
+    if (frame === this.last) return;
+    this.last = frame;
+    out.write(frame);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.live) {
+      this.live = false;
+      process.off('exit', this.restore);
+      this.o.out.write(ALT_OFF);
+    }
+    for (const l of this.pending.splice(0)) this.o.out.write(`${l}\n`);
+  }
+}

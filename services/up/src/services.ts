@@ -1,0 +1,145 @@
+// The watcher and one virtual LED service per node, in this process, each with its own logger (to
+// up's log file) and metrics registry, connected to up's broker with the credentials it made.
+import {
+  BusClient,
+  type Component,
+  createLogger,
+  createRegistry,
+  type Logger,
+  loadSettings,
+  type ServiceRuntime,
+  VERSION,
+} from '@kubeblink/core';
+import { LedService } from '@kubeblink/led';
+import { createSource, Pipeline, type Source, watcherMetrics } from '@kubeblink/watcher';
+import type { Credentials } from './broker.ts';
+
+export function runtime(
+  service: string,
+  instance: string,
+  logTo: NodeJS.WritableStream,
+  level: string,
+): ServiceRuntime {
+  return {
+    service,
+    instance,
+    log: createLogger({ service, level, format: 'json', destination: logTo }),
+    registry: createRegistry(service, false),
+  };
+}
+
+export interface BoardsOptions {
+  nodes: () => string[];
+  broker: () => string;
+  creds: Credentials;
+  cluster: string;
+  layout: 'talk' | 'compact';
+  logTo: NodeJS.WritableStream;
+  logLevel: string;
+}
+
+/** One virtual board per node; no terminal rendering of their own (the screen draws them all). */
+export class BoardsComponent implements Component {
+  readonly name = 'led-boards';
+  services: LedService[] = [];
+  private readonly o: BoardsOptions;
+
+  constructor(o: BoardsOptions) {
+    this.o = o;
+  }
+
+  async start(): Promise<void> {
+    const { o } = this;
+    for (const node of o.nodes()) {
+      const instance = `up-led-${node}`;
+      const settings = loadSettings('ledSettings', {
+        flags: {
+          node,
+          board: 'virtual',
+          layout: o.layout,
+          broker: o.broker(),
+          cluster: o.cluster,
+          username: o.creds.username,
+          password: o.creds.password,
+          instance,
+          httpHost: '127.0.0.1',
+          httpPort: 0,
+        },
+        env: {},
+      });
+      const svc = await LedService.create({ settings, rt: runtime('led', instance, o.logTo, o.logLevel) });
+      this.services.push(svc);
+      await svc.start();
+    }
+  }
+
+  async stop(): Promise<void> {
+    const all = this.services;
+    this.services = [];
+    await Promise.all(all.map((s) => s.stop()));
+  }
+}
+
+export interface WatcherOptions {
+  broker: () => string;
+  creds: Credentials;
+  cluster: string;
+  kubeconfig: () => string | undefined;
+  /** A recording source (replay in a loop), used instead of the live API when set. */
+  recording: () => Source | undefined;
+  logTo: NodeJS.WritableStream;
+  logLevel: string;
+}
+
+/** The watcher's three parts (publisher, bus, pipeline) in their start order, as one component. */
+export class WatcherComponent implements Component {
+  readonly name = 'watcher';
+  pipeline: Pipeline | undefined;
+  private parts: Component[] = [];
+  private readonly o: WatcherOptions;
+  log: Logger | undefined;
+
+  constructor(o: WatcherOptions) {
+    this.o = o;
+  }
+
+  async start(): Promise<void> {
+    const { o } = this;
+    const rt = runtime('watcher', 'up-watcher', o.logTo, o.logLevel);
+    this.log = rt.log;
+    const metrics = watcherMetrics(rt.registry);
+    const settings = loadSettings('watcherSettings', {
+      flags: { kubeconfig: o.kubeconfig(), cluster: o.cluster, broker: o.broker() },
+      env: {},
+    });
+    const source = o.recording() ?? (await createSource(settings, { log: rt.log, metrics }));
+    const bus = new BusClient({
+      url: o.broker(),
+      cluster: o.cluster,
+      instance: rt.instance,
+      identity: { kind: 'watcher', version: VERSION },
+      role: 'watcher',
+      username: o.creds.username,
+      password: o.creds.password,
+      clean: false,
+      log: rt.log,
+      registry: rt.registry,
+    });
+    this.pipeline = new Pipeline({ cluster: o.cluster, instance: rt.instance, bus, source, log: rt.log, metrics });
+    for (const c of [this.pipeline.publisherComponent(), bus, this.pipeline]) {
+      await c.start();
+      this.parts.push(c);
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const c of this.parts.reverse()) {
+      try {
+        await c.stop();
+      } catch (err) {
+        this.log?.error({ err, component: c.name }, 'stop failed');
+      }
+    }
+    this.parts = [];
+  }
+}

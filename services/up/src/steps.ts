@@ -1,0 +1,45 @@
+// What to try next, printed once everything runs (and kept short in the live picture's footer).
+
+export interface StepsInput {
+  description: string;
+  broker: string;
+  wsUrl?: string;
+  portNote: string;
+  /** kubeconfig of the cluster shown (none for a recording). */
+  kubeconfig?: string;
+  /** The simulated cluster's own kubectl (the machine's may be older). */
+  kubectl?: string;
+  leds: string;
+  logFile: string;
+  warnings: string[];
+}
+
+export function nextSteps(i: StepsInput, o: { short?: boolean } = {}): string[] {
+  const port = new URL(i.broker).port;
+  const sub = `mosquitto_sub -h 127.0.0.1 -p ${port} -v -t 'kubeblink/#'`;
+  const kubectl = i.kubeconfig ? `KUBECONFIG=${i.kubeconfig} ${i.kubectl ?? 'kubectl'} get pods -o wide` : undefined;
+  const dashboard = i.wsUrl
+    ? `npx kubeblink dashboard --broker ${i.wsUrl} --http-port 9106  (then open http://localhost:9106)`
+    : undefined;
+  if (o.short) {
+    return [
+      `bus: ${sub}`,
+      ...(kubectl ? [`kubectl: ${kubectl}`] : []),
+      `more: npx kubeblink demo --list · ${i.leds} · log ${i.logFile}`,
+      ...i.warnings.map((w) => `! ${w}`),
+    ];
+  }
+  return [
+    `kubeblink up is running: ${i.description}`,
+    ...(i.portNote ? [`  note       ${i.portNote}`] : []),
+    `  broker     ${i.broker}${i.wsUrl ? ` (WebSocket ${i.wsUrl})` : ''}; anonymous clients on this machine may read, not publish`,
+    `  the bus    ${sub}`,
+    ...(kubectl ? [`  kubectl    ${kubectl}`] : []),
+    ...(i.kubeconfig ? [`  demos      KUBECONFIG=${i.kubeconfig} npx kubeblink demo --list`] : []),
+    ...(dashboard ? [`  dashboard  ${dashboard}`] : []),
+    `  LEDs       curl -s ${i.leds}`,
+    `  log        ${i.logFile}`,
+    ...i.warnings.map((w) => `  warning    ${w}`),
+    '  Ctrl-C stops everything up started',
+  ];
+}

@@ -1,0 +1,151 @@
+// The combined picture of `kubeblink up`: every board (node name, node state, status LED, each slot's
+// LEDs and the pod it shows), the cluster status, a progress line and a tail of bus events, as text
+// lines. Pure: the screen decides when to draw, the tests give levels and read the lines.
+
+export interface LedView {
+  slot: number | null;
+  role: string;
+  color: string | null;
+  /** 0..1 as the engine computes it (active-low already undone). */
+  level: number;
+}
+
+export interface PodCaption {
+  namespace: string;
+  name: string;
+  status: string;
+  ready: string;
+  restarts: number;
+}
+
+export interface BoardView {
+  node: string;
+  /** The node's STATUS as kubectl shows it (Ready, NotReady, Unknown, ...); undefined before known. */
+  nodeStatus?: string;
+  /** The board shows a stale picture (broker lost or watcher offline). */
+  stale: boolean;
+  slots: { index: number; pod: PodCaption | null }[];
+  overflow: number;
+  leds: LedView[];
+}
+
+export interface ViewModel {
+  title: string;
+  clusterStatus: string | null;
+  /** What is happening now (start-up steps, a build's last line); empty once running. */
+  phase: string;
+  boards: BoardView[];
+  /** Recent bus events, oldest first, already formatted. */
+  events: string[];
+  footer: string[];
+}
+
+export interface RenderOptions {
+  color: boolean;
+  /** Terminal columns: longer lines are cut (a wrapped line would break the in-place redraw). */
+  width: number;
+  /** Event lines shown at most. */
+  eventLines?: number;
+}
+
+const ROLE_SHORT: Record<string, string> = {
+  state: 'state',
+  online: 'on',
+  request: 'req',
+  livenessOk: 'live+',
+  livenessFail: 'live-',
+  readinessOk: 'ready+',
+  readinessFail: 'ready-',
+  status: 'status',
+};
+
+const COLOURS: Record<string, [number, number, number]> = {
+  red: [255, 40, 40],
+  green: [40, 230, 60],
+  blue: [60, 120, 255],
+  yellow: [255, 210, 0],
+  white: [240, 240, 240],
+  orange: [255, 140, 0],
+};
+
+/** One LED: a dot in its colour at its brightness; without colour, ● lit, ◐ dim, ○ dark. */
+export function ledGlyph(led: LedView, color: boolean): string {
+  const level = Math.max(0, Math.min(1, led.level));
+  if (!color) return level >= 0.5 ? '●' : level > 0.05 ? '◐' : '○';
+  const [r, g, b] = COLOURS[led.color ?? 'white'] ?? (COLOURS.white as [number, number, number]);
+  // A dark LED stays visible as a dim dot, as on a breadboard.
+  const k = 0.12 + 0.88 * level;
+  return `\x1b[38;2;${Math.round(r * k)};${Math.round(g * k)};${Math.round(b * k)}m●\x1b[0m`;
+}
+
+const bold = (s: string, color: boolean) => (color ? `\x1b[1m${s}\x1b[0m` : s);
+const dim = (s: string, color: boolean) => (color ? `\x1b[2m${s}\x1b[0m` : s);
+
+function cut(s: string, max: number): string {
+  if (max <= 0) return '';
+  return s.length <= max ? s : `${s.slice(0, Math.max(0, max - 1))}…`;
+}
+
+/** The LEDs of one slot (or the status LED) as `<dot> <role>` pairs; the label is left out when
+ * the slot has a single LED (compact layout). Returns the drawn text and its visible width. */
+function ledRow(leds: LedView[], color: boolean): { text: string; width: number } {
+  const label = leds.length > 1;
+  const parts = leds.map((l) => {
+    const name = ROLE_SHORT[l.role] ?? l.role;
+    return { text: label ? `${ledGlyph(l, color)} ${name}` : ledGlyph(l, color), width: label ? 2 + name.length : 1 };
+  });
+  return {
+    text: parts.map((p) => p.text).join('  '),
+    width: parts.reduce((n, p) => n + p.width, 0) + Math.max(0, parts.length - 1) * 2,
+  };
+}
+
+function caption(pod: PodCaption | null): string {
+  if (!pod) return '(free)';
+  const restarts = pod.restarts > 0 ? `  ${pod.restarts} restart${pod.restarts === 1 ? '' : 's'}` : '';
+  return `${pod.namespace}/${pod.name}  ${pod.status}  ${pod.ready}${restarts}`;
+}
+
+export function boardLines(b: BoardView, o: RenderOptions): string[] {
+  const out: string[] = [];
+  const status = b.leds.filter((l) => l.slot === null);
+  const state = b.nodeStatus ?? 'unknown';
+  const stale = b.stale ? '  (stale: last known picture)' : '';
+  const head = `${b.node}  ${state}${stale}`;
+  const statusRow = status.length ? ledRow(status, o.color) : undefined;
+  const headWidth = head.length + (statusRow ? 2 + statusRow.width : 0);
+  out.push(
+    `${bold(b.node, o.color)}  ${cut(`${state}${stale}`, o.width - b.node.length - 2)}${
+      statusRow && headWidth <= o.width ? `  ${statusRow.text}` : ''
+    }`,
+  );
+  for (const s of b.slots) {
+    const row = ledRow(
+      b.leds.filter((l) => l.slot === s.index),
+      o.color,
+    );
+    const prefix = `  ${String(s.index).padStart(2)} `;
+    const room = o.width - prefix.length - row.width - 2;
+    const text = cut(caption(s.pod), room);
+    out.push(`${prefix}${row.text}  ${s.pod ? text : dim(text, o.color)}`);
+  }
+  if (b.overflow > 0) out.push(cut(`     + ${b.overflow} more pod${b.overflow === 1 ? '' : 's'} than slots`, o.width));
+  return out;
+}
+
+export function renderView(m: ViewModel, o: RenderOptions): string[] {
+  const lines: string[] = [];
+  lines.push(cut(`${m.title}  ·  cluster ${m.clusterStatus ?? 'unknown'}`, o.width));
+  if (m.phase) lines.push(cut(`» ${m.phase}`, o.width));
+  lines.push('');
+  for (const b of m.boards) {
+    lines.push(...boardLines(b, o));
+    lines.push('');
+  }
+  const n = o.eventLines ?? 6;
+  lines.push(dim('recent events', o.color));
+  const events = m.events.slice(-n);
+  for (let k = 0; k < n; k++) lines.push(cut(`  ${events[k] ?? ''}`, o.width));
+  for (const f of m.footer) lines.push(cut(f, o.width));
+  return lines;
+}
