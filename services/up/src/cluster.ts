@@ -2,7 +2,7 @@
 // starts the simulated one (or reuses one already running), loads a named real context, or finds
 // the nodes of a recording. stop() stops the simulated cluster only if this run started it.
 import { createReadStream, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Component, Logger } from '@kubeblink/core';
@@ -40,6 +40,8 @@ export class ClusterComponent implements Component {
   /** This run started the simulated cluster (and so stops it). */
   ownsSim = false;
   description = '';
+  /** Shown under the title: a recording instead of a cluster, and why. */
+  notice = '';
   private readonly o: ClusterOptions;
 
   constructor(o: ClusterOptions) {
@@ -65,7 +67,12 @@ export class ClusterComponent implements Component {
     o.log.info({ choice }, 'cluster chosen');
     if (choice.kind === 'recording') {
       this.nodes = await recordedNodes(choice.file);
-      this.description = `RECORDING ${choice.file} (replayed in a loop) — ${choice.why}`;
+      this.description = `RECORDING ${basename(choice.file)}, replayed in a loop`;
+      this.notice =
+        choice.file === SHIPPED_RECORDING
+          ? `! Not a live cluster: ${choice.why}. Install Go ${goMinimum(VERSIONS_ENV)} or newer and run again for the live simulated cluster.`
+          : '! Not a live cluster: a recording, replayed in a loop (no app signals: request and probe LEDs stay dark).';
+      o.progress(this.notice);
       return;
     }
     if (choice.kind === 'context') {
@@ -114,18 +121,26 @@ export class ClusterComponent implements Component {
   }
 }
 
-async function liveNodes(kc: KubeConfig): Promise<string[]> {
-  const list = await kc.makeApiClient(CoreV1Api).listNode();
-  return list.items
-    .map((n) => n.metadata?.name ?? '')
-    .filter(Boolean)
-    .sort();
+type NodeMeta = { metadata?: { name?: string; labels?: Record<string, string> } };
+const CONTROL_PLANE = 'node-role.kubernetes.io/control-plane';
+
+/** Control-plane nodes first (the talk's Pi 4 master), then by name. */
+export function boardOrder(nodes: NodeMeta[]): string[] {
+  const cp = (n: NodeMeta) => (n.metadata?.labels && CONTROL_PLANE in n.metadata.labels ? 0 : 1);
+  return nodes
+    .filter((n) => n.metadata?.name)
+    .sort((a, b) => cp(a) - cp(b) || String(a.metadata?.name).localeCompare(String(b.metadata?.name)))
+    .map((n) => n.metadata?.name as string);
 }
 
-/** The nodes a recording knows, in the order it first mentions them. */
+async function liveNodes(kc: KubeConfig): Promise<string[]> {
+  return boardOrder((await kc.makeApiClient(CoreV1Api).listNode()).items);
+}
+
+/** The nodes a recording knows (control plane first). */
 export async function recordedNodes(file: string): Promise<string[]> {
   statSync(file); // a missing file fails here, with its name
-  const names = new Set<string>();
+  const nodes = new Map<string, NodeMeta>();
   const lines = createInterface({
     input: createReadStream(file, { encoding: 'utf8' }),
     crlfDelay: Number.POSITIVE_INFINITY,
@@ -133,11 +148,11 @@ export async function recordedNodes(file: string): Promise<string[]> {
   for await (const line of lines) {
     if (!line.includes('"kind":"nodes"')) continue;
     try {
-      const name = (JSON.parse(line) as { object?: { metadata?: { name?: string } } }).object?.metadata?.name;
-      if (name) names.add(name);
+      const obj = (JSON.parse(line) as { object?: NodeMeta }).object;
+      if (obj?.metadata?.name) nodes.set(obj.metadata.name, obj);
     } catch {
       // a bad line is the replay's business (it skips and counts it)
     }
   }
-  return [...names].sort();
+  return boardOrder([...nodes.values()]);
 }

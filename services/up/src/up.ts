@@ -299,6 +299,7 @@ export class Up {
     const lit = this.firstLitMs !== undefined ? `first LED lit after ${(this.firstLitMs / 1000).toFixed(1)} s · ` : '';
     return {
       title: `kubeblink up · ${this.cluster.description || 'starting'}`,
+      notice: this.cluster.notice,
       clusterStatus: this.tail.clusterStatus,
       phase: this.phase,
       boards,

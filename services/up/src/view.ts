@@ -31,6 +31,8 @@ export interface BoardView {
 
 export interface ViewModel {
   title: string;
+  /** Said under the title in every frame (a recording instead of a cluster, and why). */
+  notice?: string;
   clusterStatus: string | null;
   /** What is happening now (start-up steps, a build's last line); empty once running. */
   phase: string;
@@ -103,7 +105,9 @@ function ledRow(leds: LedView[], color: boolean): { text: string; width: number 
 function caption(pod: PodCaption | null): string {
   if (!pod) return '(free)';
   const restarts = pod.restarts > 0 ? `  ${pod.restarts} restart${pod.restarts === 1 ? '' : 's'}` : '';
-  return `${pod.namespace}/${pod.name}  ${pod.status}  ${pod.ready}${restarts}`;
+  // The default namespace goes without saying: pod names are long, terminals are not.
+  const name = pod.namespace === 'default' ? pod.name : `${pod.namespace}/${pod.name}`;
+  return `${name}  ${pod.status}  ${pod.ready}${restarts}`;
 }
 
 export function boardLines(b: BoardView, o: RenderOptions): string[] {
@@ -136,6 +140,7 @@ export function boardLines(b: BoardView, o: RenderOptions): string[] {
 export function renderView(m: ViewModel, o: RenderOptions): string[] {
   const lines: string[] = [];
   lines.push(cut(`${m.title}  ·  cluster ${m.clusterStatus ?? 'unknown'}`, o.width));
+  if (m.notice) lines.push(cut(m.notice, o.width));
   if (m.phase) lines.push(cut(`» ${m.phase}`, o.width));
   lines.push('');
   for (const b of m.boards) {

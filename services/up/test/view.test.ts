@@ -31,7 +31,7 @@ describe('the combined view', () => {
   it('draws a talk board: node, state, status LED, each slot with its LEDs and pod', () => {
     assert.deepEqual(boardLines(worker, { color: false, width: 120 }), [
       'pi3-worker-1  Ready  ●',
-      '   0 ● on  ◐ req  ● live+  ○ live-  ● ready+  ○ ready-  default/web-1  Running  1/1  2 restarts',
+      '   0 ● on  ◐ req  ● live+  ○ live-  ● ready+  ○ ready-  web-1  Running  1/1  2 restarts',
       '   1 ○ on  ○ req  ○ live+  ○ live-  ○ ready+  ○ ready-  (free)',
     ]);
   });
@@ -61,13 +61,14 @@ describe('the combined view', () => {
 
   it('cuts captions to the width so a line never wraps', () => {
     const lines = boardLines(worker, { color: false, width: 70 });
-    assert.equal(lines[1], '   0 ● on  ◐ req  ● live+  ○ live-  ● ready+  ○ ready-  default/web-1…');
+    assert.equal(lines[1], '   0 ● on  ◐ req  ● live+  ○ live-  ● ready+  ○ ready-  web-1  Runni…');
     for (const l of lines) assert.ok(l.length <= 70, l);
   });
 
   it('puts title, progress, every board, the event tail and the footer together', () => {
     const m: ViewModel = {
       title: 'kubeblink up · simulated cluster, 1 nodes',
+      notice: 'a notice',
       clusterStatus: 'ready',
       phase: 'deploying the demo app',
       boards: [worker],
@@ -76,6 +77,7 @@ describe('the combined view', () => {
     };
     assert.deepEqual(renderView(m, { color: false, width: 120, eventLines: 3 }), [
       'kubeblink up · simulated cluster, 1 nodes  ·  cluster ready',
+      'a notice',
       '» deploying the demo app',
       '',
       ...boardLines(worker, { color: false, width: 120 }),
