@@ -2,7 +2,7 @@
 // starts the simulated one (or reuses one already running), loads a named real context, or finds
 // the nodes of a recording. stop() stops the simulated cluster only if this run started it.
 import { createReadStream, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Component, Logger } from '@kubeblink/core';
@@ -98,6 +98,10 @@ export class ClusterComponent implements Component {
           : 'starting the simulated cluster',
       );
       this.ownsSim = true;
+      if (choice.build) {
+        this.notice = `! First run: the simulated cluster is built from source, once (about 16 min on 2 cores; cached in ~/.cache/kubeblink).\n  To watch a recording meanwhile: Ctrl-C, then  npm start -- --recording ${relative(process.cwd(), SHIPPED_RECORDING)}`;
+        o.progress(this.notice);
+      }
       this.sim = await simUp({
         nodes: o.nodes,
         stateDir: o.simStateDir,
@@ -107,6 +111,7 @@ export class ClusterComponent implements Component {
         },
       });
     }
+    this.notice = '';
     this.kubeconfig = this.sim.kubeconfig;
     this.kc = loadKubeConfig({ kubeconfig: this.sim.kubeconfig });
     this.nodes = this.sim.nodes;

@@ -140,7 +140,7 @@ export function boardLines(b: BoardView, o: RenderOptions): string[] {
 export function renderView(m: ViewModel, o: RenderOptions): string[] {
   const lines: string[] = [];
   lines.push(cut(`${m.title}  ·  cluster ${m.clusterStatus ?? 'unknown'}`, o.width));
-  if (m.notice) lines.push(cut(m.notice, o.width));
+  for (const l of m.notice ? m.notice.split('\n') : []) lines.push(cut(l, o.width));
   if (m.phase) lines.push(cut(`» ${m.phase}`, o.width));
   lines.push('');
   for (const b of m.boards) {

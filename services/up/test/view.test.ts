@@ -61,7 +61,7 @@ describe('the combined view', () => {
 
   it('cuts captions to the width so a line never wraps', () => {
     const lines = boardLines(worker, { color: false, width: 70 });
-    assert.equal(lines[1], '   0 ● on  ◐ req  ● live+  ○ live-  ● ready+  ○ ready-  web-1  Runni…');
+    assert.equal(lines[1], '   0 ● on  ◐ req  ● live+  ○ live-  ● ready+  ○ ready-  web-1  Runnin…');
     for (const l of lines) assert.ok(l.length <= 70, l);
   });
 
