@@ -76,10 +76,15 @@ export class RunnerComponent implements Component {
     }
     const child = this.child;
     const exited = once(child, 'exit');
+    const deadline = Date.now() + 60_000;
     for (;;) {
       if (child.exitCode !== null || child.signalCode !== null)
         throw new Error(`the pod runner exited at start (code ${child.exitCode}); log: ${this.o.logFile}`);
       if (await ready(`http://127.0.0.1:${httpPort}/readyz`)) break;
+      if (Date.now() > deadline) {
+        await this.stop();
+        throw new Error(`the pod runner did not become ready in 60 s; log: ${this.o.logFile}`);
+      }
       await Promise.race([sleep(200), exited]);
     }
   }

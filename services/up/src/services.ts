@@ -130,6 +130,11 @@ export class WatcherComponent implements Component {
       await c.start();
       this.parts.push(c);
     }
+    // What exists now is the first picture; only what happens after it is an event. Waiting for the
+    // first sync before the demo app is deployed makes its pods' start a story on the bus.
+    const publisher = this.pipeline.publisher;
+    const deadline = Date.now() + 60_000;
+    while (publisher.status !== 'ready' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   }
 
   async stop(): Promise<void> {

@@ -5,10 +5,8 @@ export interface StepsInput {
   broker: string;
   wsUrl?: string;
   portNote: string;
-  /** kubeconfig of the cluster shown (none for a recording). */
-  kubeconfig?: string;
-  /** The simulated cluster's own kubectl (the machine's may be older). */
-  kubectl?: string;
+  /** How to reach the cluster shown with kubectl (none for a recording). */
+  kubectl?: { kubeconfig?: string; context?: string; bin?: string };
   leds: string;
   logFile: string;
   warnings: string[];
@@ -17,7 +15,10 @@ export interface StepsInput {
 export function nextSteps(i: StepsInput, o: { short?: boolean } = {}): string[] {
   const port = new URL(i.broker).port;
   const sub = `mosquitto_sub -h 127.0.0.1 -p ${port} -v -t 'kubeblink/#'`;
-  const kubectl = i.kubeconfig ? `KUBECONFIG=${i.kubeconfig} ${i.kubectl ?? 'kubectl'} get pods -o wide` : undefined;
+  const k = i.kubectl;
+  const env = k?.kubeconfig && !k.context ? `KUBECONFIG=${k.kubeconfig} ` : '';
+  const flags = `${k?.kubeconfig && k.context ? ` --kubeconfig ${k.kubeconfig}` : ''}${k?.context ? ` --context ${k.context}` : ''}`;
+  const kubectl = k ? `${env}${k.bin ?? 'kubectl'}${flags} get pods -o wide` : undefined;
   const dashboard = i.wsUrl
     ? `npx kubeblink dashboard --broker ${i.wsUrl} --http-port 9106  (then open http://localhost:9106)`
     : undefined;
@@ -35,7 +36,7 @@ export function nextSteps(i: StepsInput, o: { short?: boolean } = {}): string[] 
     `  broker     ${i.broker}${i.wsUrl ? ` (WebSocket ${i.wsUrl})` : ''}; anonymous clients on this machine may read, not publish`,
     `  the bus    ${sub}`,
     ...(kubectl ? [`  kubectl    ${kubectl}`] : []),
-    ...(i.kubeconfig ? [`  demos      KUBECONFIG=${i.kubeconfig} npx kubeblink demo --list`] : []),
+    ...(k ? [`  demos      ${env}npx kubeblink demo --list`] : []),
     ...(dashboard ? [`  dashboard  ${dashboard}`] : []),
     `  LEDs       curl -s ${i.leds}`,
     `  log        ${i.logFile}`,

@@ -265,14 +265,21 @@ export class Up {
     }
   }
 
+  /** The simulated cluster's own kubectl and kubeconfig, or the user's kubeconfig and context. */
+  private kubectlTarget() {
+    const ch = this.cluster.choice;
+    if (ch?.kind === 'sim') return { kubeconfig: this.cluster.kubeconfig, bin: this.cluster.sim?.kubectl };
+    if (ch?.kind === 'context') return { kubeconfig: ch.kubeconfig, context: ch.context };
+    return undefined;
+  }
+
   stepsInput() {
     return {
       description: this.cluster.description,
       broker: this.broker.url,
       wsUrl: this.broker.wsUrl,
       portNote: this.broker.portNote,
-      kubeconfig: this.cluster.choice?.kind === 'recording' ? undefined : this.cluster.kubeconfig,
-      kubectl: this.cluster.sim?.kubectl,
+      kubectl: this.kubectlTarget(),
       leds: `http://127.0.0.1:${this.http.port}/leds`,
       logFile: this.logFile,
       warnings: [

@@ -1,0 +1,51 @@
+// The next steps `up` prints: the bus, kubectl for the cluster shown, the demos, the dashboard.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { nextSteps, type StepsInput } from '../src/steps.ts';
+
+const base: StepsInput = {
+  description: 'simulated cluster, 3 nodes',
+  broker: 'mqtt://127.0.0.1:1883',
+  wsUrl: 'ws://127.0.0.1:9001',
+  portNote: '',
+  leds: 'http://127.0.0.1:9100/leds',
+  logFile: '/s/up.log',
+  warnings: [],
+};
+
+describe('nextSteps', () => {
+  it('on the simulated cluster: its kubeconfig and its own kubectl', () => {
+    assert.deepEqual(nextSteps({ ...base, kubectl: { kubeconfig: '/sim/kubeconfig', bin: '/c/kubectl' } }), [
+      'kubeblink up is running: simulated cluster, 3 nodes',
+      '  broker     mqtt://127.0.0.1:1883 (WebSocket ws://127.0.0.1:9001); anonymous clients on this machine may read, not publish',
+      "  the bus    mosquitto_sub -h 127.0.0.1 -p 1883 -v -t 'kubeblink/#'",
+      '  kubectl    KUBECONFIG=/sim/kubeconfig /c/kubectl get pods -o wide',
+      '  demos      KUBECONFIG=/sim/kubeconfig npx kubeblink demo --list',
+      '  dashboard  npx kubeblink dashboard --broker ws://127.0.0.1:9001 --http-port 9106  (then open http://localhost:9106)',
+      '  LEDs       curl -s http://127.0.0.1:9100/leds',
+      '  log        /s/up.log',
+      '  Ctrl-C stops everything up started',
+    ]);
+  });
+
+  it('on a named context: kubectl --context, the broker port actually used, and the warnings', () => {
+    const lines = nextSteps({
+      ...base,
+      broker: 'mqtt://127.0.0.1:40000',
+      wsUrl: undefined,
+      portNote: 'port 1883 (or 9001) was taken: the broker listens on 40000 instead',
+      kubectl: { context: 'pis' },
+      warnings: ['a real cluster'],
+    });
+    assert.ok(lines.includes("  the bus    mosquitto_sub -h 127.0.0.1 -p 40000 -v -t 'kubeblink/#'"));
+    assert.ok(lines.includes('  kubectl    kubectl --context pis get pods -o wide'));
+    assert.ok(lines.includes('  note       port 1883 (or 9001) was taken: the broker listens on 40000 instead'));
+    assert.ok(lines.includes('  warning    a real cluster'));
+    assert.ok(!lines.some((l) => l.includes('dashboard')));
+  });
+
+  it('on a recording: no kubectl, no demos', () => {
+    const lines = nextSteps(base);
+    assert.ok(!lines.some((l) => l.includes('kubectl') || l.includes('demo --list')));
+  });
+});
