@@ -6,10 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Broker, hashPassword, type ResolvedBrokerSettings } from '@kubeblink/broker';
+import type { Broker, ResolvedBrokerSettings } from '@kubeblink/broker';
 import type { Component, Logger, Registry } from '@kubeblink/core';
 import { validateConfig } from '@kubeblink/schemas';
 import { stringify } from 'yaml';
+import { heavy } from './heavy.ts';
 
 export interface Credentials {
   username: string;
@@ -53,16 +54,20 @@ export class BrokerComponent implements Component {
   }
 
   async start(): Promise<void> {
+    const { Broker, hashPassword } = await heavy.broker();
     const users = join(this.o.dir, 'broker-users.yaml');
     const { watcher, led, tail } = this.creds;
     const entry = async (c: Credentials, role: string) => ({
       username: c.username,
       role,
-      passwordHash: await hashPassword(c.password),
+      // A random 144-bit password cannot be guessed whatever the hash cost: a cheap scrypt keeps
+      // every login (and with it the first lit LED) fast.
+      passwordHash: await hashPassword(c.password, { N: 1024, r: 8, p: 1 }),
     });
     const kubeconfig = this.o.tokenKubeconfig?.();
     const doc = {
-      users: [await entry(watcher, 'watcher'), await entry(led, 'reader'), await entry(tail, 'reader')],
+      // scrypt runs in libuv's thread pool: the three hashes in parallel.
+      users: await Promise.all([entry(watcher, 'watcher'), entry(led, 'reader'), entry(tail, 'reader')]),
       ...(kubeconfig
         ? { serviceAccounts: this.o.appNamespaces.map((namespace) => ({ namespace, name: '*', role: 'app' })) }
         : {}),

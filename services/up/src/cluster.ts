@@ -6,10 +6,10 @@ import { basename, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Component, Logger } from '@kubeblink/core';
-import { currentContext, loadKubeConfig } from '@kubeblink/kube';
 import { binariesReady, buildScript, type SimState, simDown, simStatus, simUp } from '@kubeblink/sim';
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { type ClusterChoice, chooseCluster, goMinimum, goToolchain } from './choice.ts';
+import { heavy, preload } from './heavy.ts';
 
 /** The recording shipped with kubeblink: the demo app on the simulated cluster, with a restart and
  * a rolling update (services/up/recordings/README.md says how it was made). */
@@ -50,6 +50,7 @@ export class ClusterComponent implements Component {
 
   async start(): Promise<void> {
     const { o } = this;
+    preload();
     const explicit = o.recording || o.context || o.kubeconfig;
     const status = explicit ? undefined : simStatus({ stateDir: o.simStateDir });
     const cached = explicit || status?.running ? false : binariesReady();
@@ -76,6 +77,7 @@ export class ClusterComponent implements Component {
       return;
     }
     if (choice.kind === 'context') {
+      const { currentContext, loadKubeConfig } = await heavy.kube();
       const kc = loadKubeConfig({ kubeconfig: choice.kubeconfig, context: choice.context });
       // The watcher reads a kubeconfig file and uses its current context: write one pinned to the
       // context the user named.
@@ -113,7 +115,7 @@ export class ClusterComponent implements Component {
     }
     this.notice = '';
     this.kubeconfig = this.sim.kubeconfig;
-    this.kc = loadKubeConfig({ kubeconfig: this.sim.kubeconfig });
+    this.kc = (await heavy.kube()).loadKubeConfig({ kubeconfig: this.sim.kubeconfig });
     this.nodes = this.sim.nodes;
     this.description = `simulated cluster, ${this.nodes.length} nodes${this.ownsSim ? '' : ' (already running: left running on exit)'}`;
   }
@@ -139,6 +141,7 @@ export function boardOrder(nodes: NodeMeta[]): string[] {
 }
 
 async function liveNodes(kc: KubeConfig): Promise<string[]> {
+  const { CoreV1Api } = await heavy.clientNode();
   return boardOrder((await kc.makeApiClient(CoreV1Api).listNode()).items);
 }
 

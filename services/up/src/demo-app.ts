@@ -3,9 +3,8 @@
 // applied and waits until it is gone (pods included: foreground deletion).
 import { fileURLToPath } from 'node:url';
 import type { Component, Logger } from '@kubeblink/core';
-import { applyObjects, deleteObjects, readManifests, waitGone } from '@kubeblink/kube';
-import { ENDPOINT_ANNOTATION, runLoad } from '@kubeblink/pod-runner';
-import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import { heavy } from './heavy.ts';
 
 export const DEMO_APP_MANIFEST = fileURLToPath(new URL('../../../deploy/up/demo-app.yaml', import.meta.url));
 
@@ -28,6 +27,7 @@ export class DemoAppComponent implements Component {
   async start(): Promise<void> {
     const kc = this.o.kc();
     if (!kc) return;
+    const { applyObjects, readManifests } = await heavy.kube();
     const objs = readManifests(this.o.manifest ?? DEMO_APP_MANIFEST);
     this.o.progress('deploying the demo app (3 replicas, one per node)');
     // Remembered before the call: an apply that fails half-way is cleaned up too.
@@ -42,6 +42,7 @@ export class DemoAppComponent implements Component {
     this.applied = [];
     if (!kc || !objs.length) return;
     this.o.progress('deleting the demo app');
+    const { deleteObjects, waitGone } = await heavy.kube();
     await deleteObjects(kc, objs);
     await waitGone(kc, objs, { timeoutMs: 60_000 });
     this.o.log.info('demo app deleted');
@@ -74,6 +75,8 @@ export class LoadComponent implements Component {
     if (!kc || !(this.o.rps > 0)) return;
     this.abort = new AbortController();
     const { signal } = this.abort;
+    const { ENDPOINT_ANNOTATION, runLoad } = await heavy.podRunner();
+    const { CoreV1Api } = await heavy.clientNode();
     const core = kc.makeApiClient(CoreV1Api);
     this.done = (async () => {
       while (!signal.aborted) {

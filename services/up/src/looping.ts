@@ -4,7 +4,8 @@
 // (Event ids repeat from round to round, so a subscriber that drops duplicates, like the LED engine,
 // shows a restart's triple flash in the first round only; the states change every round.)
 import type { Logger } from '@kubeblink/core';
-import { RecordingSource, type Source } from '@kubeblink/watcher';
+import type { RecordingSource, Source } from '@kubeblink/watcher';
+import { heavy } from './heavy.ts';
 
 type SourceListener = Parameters<Source['start']>[0];
 
@@ -38,6 +39,7 @@ export class LoopingRecording implements Source {
     if (this.stopped) return;
     this.round++;
     this.o.onRound?.(this.round);
+    const { RecordingSource } = await heavy.watcher();
     this.current = new RecordingSource({
       file: this.o.file,
       speed: this.o.speed,

@@ -9,8 +9,8 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Component, Logger } from '@kubeblink/core';
-import { podRunnerDaemon } from '@kubeblink/pod-runner';
 import type { SimState } from '@kubeblink/sim';
+import { heavy } from './heavy.ts';
 
 export interface RunnerOptions {
   sim: () => SimState | undefined;
@@ -37,6 +37,7 @@ export class RunnerComponent implements Component {
   child: ChildProcess | undefined;
   /** Why request LEDs may stay dark (an existing runner sending signals elsewhere). */
   warning = '';
+  private ready: Promise<void> = Promise.resolve();
   private readonly o: RunnerOptions;
 
   constructor(o: RunnerOptions) {
@@ -57,6 +58,7 @@ export class RunnerComponent implements Component {
     }
     this.o.progress('starting the pod runner (demo-app pods run as local processes)');
     const httpPort = await this.o.httpPort();
+    const { podRunnerDaemon } = await heavy.podRunner();
     const d = podRunnerDaemon({
       kubeconfig: sim.kubeconfig,
       broker: this.o.broker(),
@@ -74,17 +76,25 @@ export class RunnerComponent implements Component {
     } finally {
       closeSync(fd);
     }
-    const child = this.child;
+    // Not awaited here: the demo app can be applied meanwhile (its pods wait, Pending, for this
+    // kubelet, and their LEDs already say so); `whenReady` is awaited before up says it runs.
+    this.ready = this.waitReady(this.child, httpPort);
+    this.ready.catch(() => {});
+  }
+
+  /** Resolves when the runner started by this component serves /readyz (at once when none was). */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  private async waitReady(child: ChildProcess, httpPort: number): Promise<void> {
     const exited = once(child, 'exit');
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (child.exitCode !== null || child.signalCode !== null)
         throw new Error(`the pod runner exited at start (code ${child.exitCode}); log: ${this.o.logFile}`);
-      if (await ready(`http://127.0.0.1:${httpPort}/readyz`)) break;
-      if (Date.now() > deadline) {
-        await this.stop();
-        throw new Error(`the pod runner did not become ready in 60 s; log: ${this.o.logFile}`);
-      }
+      if (await ready(`http://127.0.0.1:${httpPort}/readyz`)) return;
+      if (Date.now() > deadline) throw new Error(`the pod runner did not become ready in 60 s; log: ${this.o.logFile}`);
       await Promise.race([sleep(200), exited]);
     }
   }

@@ -10,9 +10,10 @@ import {
   type ServiceRuntime,
   VERSION,
 } from '@kubeblink/core';
-import { LedService } from '@kubeblink/led';
-import { createSource, Pipeline, type Source, watcherMetrics } from '@kubeblink/watcher';
+import type { LedService } from '@kubeblink/led';
+import type { Pipeline, Source } from '@kubeblink/watcher';
 import type { Credentials } from './broker.ts';
+import { heavy } from './heavy.ts';
 
 export function runtime(
   service: string,
@@ -50,6 +51,7 @@ export class BoardsComponent implements Component {
 
   async start(): Promise<void> {
     const { o } = this;
+    const { LedService } = await heavy.led();
     for (const node of o.nodes()) {
       const instance = `up-led-${node}`;
       const settings = loadSettings('ledSettings', {
@@ -105,6 +107,7 @@ export class WatcherComponent implements Component {
 
   async start(): Promise<void> {
     const { o } = this;
+    const { createSource, Pipeline, watcherMetrics } = await heavy.watcher();
     const rt = runtime('watcher', 'up-watcher', o.logTo, o.logLevel);
     this.log = rt.log;
     const metrics = watcherMetrics(rt.registry);

@@ -206,6 +206,7 @@ export class Up {
     const ready = {
       name: 'ready',
       start: async () => {
+        await this.runner.whenReady();
         this.running = true;
         this.phase = '';
         for (const l of nextSteps(this.stepsInput())) this.screen.print(l);
