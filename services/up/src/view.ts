@@ -88,26 +88,36 @@ function cut(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, Math.max(0, max - 1))}…`;
 }
 
-/** The LEDs of one slot (or the status LED) as `<dot> <role>` pairs; the label is left out when
- * the slot has a single LED (compact layout). Returns the drawn text and its visible width. */
-function ledRow(leds: LedView[], color: boolean): { text: string; width: number } {
-  const label = leds.length > 1;
+/** Narrower than this, slot LEDs go without role labels (a legend line names them once). */
+export const LABEL_WIDTH = 100;
+
+/** The LEDs of one slot (or the status LED) as `<dot> <role>` pairs; without labels when asked,
+ * or when the slot has a single LED (compact layout). Returns the drawn text and its visible width. */
+function ledRow(leds: LedView[], color: boolean, labels = true): { text: string; width: number } {
+  const label = labels && leds.length > 1;
+  const sep = label ? 2 : 1;
   const parts = leds.map((l) => {
     const name = ROLE_SHORT[l.role] ?? l.role;
     return { text: label ? `${ledGlyph(l, color)} ${name}` : ledGlyph(l, color), width: label ? 2 + name.length : 1 };
   });
   return {
-    text: parts.map((p) => p.text).join('  '),
-    width: parts.reduce((n, p) => n + p.width, 0) + Math.max(0, parts.length - 1) * 2,
+    text: parts.map((p) => p.text).join(' '.repeat(sep)),
+    width: parts.reduce((n, p) => n + p.width, 0) + Math.max(0, parts.length - 1) * sep,
   };
 }
 
-function caption(pod: PodCaption | null): string {
-  if (!pod) return '(free)';
+/** STATUS, READY, restarts, then the pod's name: when room is short the name loses its middle,
+ * keeping the random suffix that tells pods of one ReplicaSet apart. */
+export function caption(pod: PodCaption | null, room: number): string {
+  if (!pod) return cut('(free)', room);
   const restarts = pod.restarts > 0 ? `  ${pod.restarts} restart${pod.restarts === 1 ? '' : 's'}` : '';
   // The default namespace goes without saying: pod names are long, terminals are not.
   const name = pod.namespace === 'default' ? pod.name : `${pod.namespace}/${pod.name}`;
-  return `${name}  ${pod.status}  ${pod.ready}${restarts}`;
+  const head = `${pod.status}  ${pod.ready}${restarts}  `;
+  const left = room - head.length;
+  if (name.length <= left) return `${head}${name}`;
+  if (left >= 8) return `${head}${name.slice(0, left - 7)}…${name.slice(-6)}`;
+  return cut(`${head}${name}`, room);
 }
 
 export function boardLines(b: BoardView, o: RenderOptions): string[] {
@@ -123,14 +133,15 @@ export function boardLines(b: BoardView, o: RenderOptions): string[] {
       statusRow && headWidth <= o.width ? `  ${statusRow.text}` : ''
     }`,
   );
+  const labels = o.width >= LABEL_WIDTH;
   for (const s of b.slots) {
     const row = ledRow(
       b.leds.filter((l) => l.slot === s.index),
       o.color,
+      labels,
     );
     const prefix = `  ${String(s.index).padStart(2)} `;
-    const room = o.width - prefix.length - row.width - 2;
-    const text = cut(caption(s.pod), room);
+    const text = caption(s.pod, o.width - prefix.length - row.width - 2);
     out.push(`${prefix}${row.text}  ${s.pod ? text : dim(text, o.color)}`);
   }
   if (b.overflow > 0) out.push(cut(`     + ${b.overflow} more pod${b.overflow === 1 ? '' : 's'} than slots`, o.width));
@@ -142,6 +153,11 @@ export function renderView(m: ViewModel, o: RenderOptions): string[] {
   lines.push(cut(`${m.title}  ·  cluster ${m.clusterStatus ?? 'unknown'}`, o.width));
   for (const l of m.notice ? m.notice.split('\n') : []) lines.push(cut(l, o.width));
   if (m.phase) lines.push(cut(`» ${m.phase}`, o.width));
+  // Without labels, one legend line names the LEDs of a slot, in order.
+  const slotLeds = m.boards[0]?.leds.filter((l) => l.slot === 0) ?? [];
+  if (o.width < LABEL_WIDTH && slotLeds.length > 1) {
+    lines.push(cut(`LEDs of a slot: ${slotLeds.map((l) => ROLE_SHORT[l.role] ?? l.role).join(' ')}`, o.width));
+  }
   lines.push('');
   for (const b of m.boards) {
     lines.push(...boardLines(b, o));

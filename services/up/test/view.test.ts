@@ -31,7 +31,7 @@ describe('the combined view', () => {
   it('draws a talk board: node, state, status LED, each slot with its LEDs and pod', () => {
     assert.deepEqual(boardLines(worker, { color: false, width: 120 }), [
       'pi3-worker-1  Ready  ●',
-      '   0 ● on  ◐ req  ● live+  ○ live-  ● ready+  ○ ready-  web-1  Running  1/1  2 restarts',
+      '   0 ● on  ◐ req  ● live+  ○ live-  ● ready+  ○ ready-  Running  1/1  2 restarts  web-1',
       '   1 ○ on  ○ req  ○ live+  ○ live-  ○ ready+  ○ ready-  (free)',
     ]);
   });
@@ -53,16 +53,40 @@ describe('the combined view', () => {
     };
     assert.deepEqual(boardLines(compact, { color: false, width: 100 }), [
       'pi4-master  NotReady  (stale: last known picture)',
-      '   0 ○  demo/db-0  CrashLoopBackOff  0/1  1 restart',
+      '   0 ○  CrashLoopBackOff  0/1  1 restart  demo/db-0',
       '   1 ○  (free)',
       '     + 3 more pods than slots',
     ]);
   });
 
-  it('cuts captions to the width so a line never wraps', () => {
-    const lines = boardLines(worker, { color: false, width: 70 });
-    assert.equal(lines[1], '   0 ● on  ◐ req  ● live+  ○ live-  ● ready+  ○ ready-  web-1  Runnin…');
-    for (const l of lines) assert.ok(l.length <= 70, l);
+  it('on a narrow terminal: no role labels, long pod names lose their middle, no line wraps', () => {
+    const long: BoardView = {
+      ...worker,
+      slots: [
+        {
+          index: 0,
+          pod: {
+            namespace: 'default',
+            name: 'kubeblink-demo-app-fd85b485c-9g5dn',
+            status: 'Running',
+            ready: '1/1',
+            restarts: 0,
+          },
+        },
+        { index: 1, pod: null },
+      ],
+    };
+    const lines = boardLines(long, { color: false, width: 44 });
+    assert.deepEqual(lines, [
+      'pi3-worker-1  Ready  ●',
+      '   0 ● ◐ ● ○ ● ○  Running  1/1  kubeb…-9g5dn',
+      '   1 ○ ○ ○ ○ ○ ○  (free)',
+    ]);
+    for (const l of lines) assert.ok(l.length <= 44, l);
+    assert.equal(
+      boardLines(long, { color: false, width: 80 })[1],
+      '   0 ● ◐ ● ○ ● ○  Running  1/1  kubeblink-demo-app-fd85b485c-9g5dn',
+    );
   });
 
   it('puts title, progress, every board, the event tail and the footer together', () => {
@@ -87,6 +111,15 @@ describe('the combined view', () => {
       '  e3',
       '  e4',
       'Ctrl-C stops everything up started',
+    ]);
+  });
+
+  it('names the LEDs of a slot once when the labels do not fit', () => {
+    const m: ViewModel = { title: 't', clusterStatus: null, phase: '', boards: [worker], events: [], footer: [] };
+    assert.deepEqual(renderView(m, { color: false, width: 80, eventLines: 0 }).slice(0, 3), [
+      't  ·  cluster unknown',
+      'LEDs of a slot: on req live+ live- ready+ ready-',
+      '',
     ]);
   });
 
