@@ -26,7 +26,7 @@ export function nextSteps(i: StepsInput, o: { short?: boolean } = {}): string[] 
     return [
       `bus: ${sub}`,
       ...(kubectl ? [`kubectl: ${kubectl}`] : []),
-      `more: npx kubeblink demo --list · ${i.leds} · log ${i.logFile}`,
+      `more: ${k ? 'npx kubeblink demo --list · ' : ''}${i.leds} · log ${i.logFile}`,
       ...i.warnings.map((w) => `! ${w}`),
     ];
   }

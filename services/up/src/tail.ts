@@ -23,7 +23,8 @@ export function eventLine(e: ClusterEvent, at: Date): string {
     return `${clock(at)}  ${what.padEnd(16)} ${String(d.name)}  ${String(d.status ?? '')}`.trimEnd();
   const extra = [d.reason, d.exitCode !== undefined ? `exit code ${d.exitCode}` : undefined].filter(Boolean).join(', ');
   const node = d.node ? ` on ${String(d.node)}` : '';
-  return `${clock(at)}  ${what.padEnd(16)} ${String(d.namespace)}/${String(d.name)}${node}  ${String(d.status)}${extra ? ` (${extra})` : ''}`;
+  const name = d.namespace === 'default' ? String(d.name) : `${String(d.namespace)}/${String(d.name)}`;
+  return `${clock(at)}  ${what.padEnd(16)} ${name}${node}  ${String(d.status)}${extra ? ` (${extra})` : ''}`;
 }
 
 export class BusTail {

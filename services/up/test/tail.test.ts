@@ -19,10 +19,7 @@ describe('eventLine', () => {
       reason: 'Error',
       exitCode: 1,
     });
-    assert.equal(
-      eventLine(e, at),
-      '10:00:05  pod.restarted    default/web-1 on pi3-worker-1  Running (Error, exit code 1)',
-    );
+    assert.equal(eventLine(e, at), '10:00:05  pod.restarted    web-1 on pi3-worker-1  Running (Error, exit code 1)');
   });
 
   it('a node event', () => {
