@@ -1,11 +1,12 @@
 // A reader on the bus for the screen: the cluster status, every node's STATUS, and the transition
 // events as short lines (the picture's event tail, or the plain output when stdout is no terminal).
 // App signals are only counted: at a few per second per pod they would drown the events.
-import { type BusClient, type BusMessage, filters } from '@kubeblink/core';
+import { type BusMessage, filters, type MessageHandler } from '@kubeblink/core';
 import type { ClusterEvent } from '@kubeblink/schemas';
 
 export interface TailOptions {
-  bus: BusClient;
+  /** Subscribes on the screen's own bus connection (made later, once the broker runs). */
+  subscribe: (filter: string, handler: MessageHandler) => Promise<void>;
   cluster: string;
   /** Called with each new event line (and status changes), in order. */
   onLine?: (line: string) => void;
@@ -41,7 +42,7 @@ export class BusTail {
   }
 
   async start(): Promise<void> {
-    await this.o.bus.subscribe(filters.cluster(this.o.cluster), (m) => this.handle(m));
+    await this.o.subscribe(filters.cluster(this.o.cluster), (m) => this.handle(m));
   }
 
   handle(m: BusMessage): void {

@@ -156,9 +156,10 @@ export class Up {
       stop: async () => tailBus?.stop(),
     };
     this.tail = new BusTail({
-      bus: {
-        subscribe: (f: string, h: Parameters<BusClient['subscribe']>[1]) => (tailBus as BusClient).subscribe(f, h),
-      } as BusClient,
+      subscribe: (filter, handler) => {
+        if (!tailBus) throw new Error('the screen bus is not started');
+        return tailBus.subscribe(filter, handler);
+      },
       cluster: c,
       onLine: (l) => this.screen.print(l),
     });

@@ -1,7 +1,7 @@
 // The screen's bus reader: cluster status, node STATUS, event lines; signals only counted.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BusClient, BusMessage } from '@kubeblink/core';
+import type { BusMessage } from '@kubeblink/core';
 import type { ClusterEvent } from '@kubeblink/schemas';
 import { BusTail, eventLine } from '../src/tail.ts';
 
@@ -34,7 +34,12 @@ describe('BusTail', () => {
 
   it('follows status and node states, keeps event lines, counts signals', () => {
     const lines: string[] = [];
-    const tail = new BusTail({ bus: {} as BusClient, cluster: 'default', onLine: (l) => lines.push(l), now: () => at });
+    const tail = new BusTail({
+      subscribe: async () => {},
+      cluster: 'default',
+      onLine: (l) => lines.push(l),
+      now: () => at,
+    });
     tail.handle(msg({ kind: 'clusterStatus', cluster: 'default' }, { state: 'ready' }));
     tail.handle(msg({ kind: 'clusterStatus', cluster: 'default' }, { state: 'ready' }));
     tail.handle(msg({ kind: 'nodeState', cluster: 'default', node: 'pi4-master' }, { status: 'Ready' }));
