@@ -85,7 +85,9 @@ describe('step runner', () => {
       sim: true,
       onCheckpoint: (demo, cp) => f.log.push(`checkpoint ${demo}/${cp}`),
     });
-    const seen = f.log.filter((l) => /^(act|checkpoint|undo|first|second|LEDs| {2}ok)/.test(l));
+    const seen = f.log
+      .filter((l) => /^(act|checkpoint|undo|first|second|LEDs| {2}ok)/.test(l))
+      .map((l) => l.replace(/ \([\d.]+ s\)$/, ''));
     assert.deepEqual(seen, [
       'first',
       'LEDs: steady',
