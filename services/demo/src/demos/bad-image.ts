@@ -6,7 +6,7 @@ import { eventOf, readyPods, withImage, workload } from './helpers.ts';
 export const badImage: Demo = {
   name: 'bad-image',
   summary: 'an image that does not exist: ErrImagePull, ImagePullBackOff, then fixed with a good image',
-  takes: { sim: '~15 s', real: '~1 min' },
+  takes: { sim: '10 s', real: '~1 min (estimate)' },
   plan(ctx) {
     return [
       {

@@ -6,7 +6,7 @@ import { eventOf, workload } from './helpers.ts';
 export const crashLoop: Demo = {
   name: 'crash-loop',
   summary: 'an app that exits 2 s after every start: restarts, then CrashLoopBackOff',
-  takes: { sim: '~15 s', real: '~1 min' },
+  takes: { sim: '12 s', real: '~1 min (estimate)' },
   plan(ctx) {
     return [
       {

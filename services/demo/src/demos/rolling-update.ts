@@ -8,7 +8,7 @@ const version = (p: PodState) => /:(v\d+)$/.exec(p.images[0] ?? '')?.[1];
 export const rollingUpdate: Demo = {
   name: 'rolling-update',
   summary: 'a rolling update from v1 to v2, one pod at a time, never below 2 ready pods',
-  takes: { sim: '~15 s', real: '~1 min' },
+  takes: { sim: '14 s', real: '~1 min (estimate)' },
   plan(ctx) {
     const only = (v: string) => (pods: PodState[]) => pods.length === 2 && pods.every((p) => version(p) === v);
     return [
