@@ -36,7 +36,14 @@ export async function runDemo(o: DemoRunOptions): Promise<void> {
   const demo = findDemo(o.name);
   if (!demo) throw new DemoUsageError(`no demo "${o.name}"; the demos are:\n${listDemos()}`);
   const s = o.settings;
-  const kc = loadKubeConfig({ kubeconfig: s.kubeconfig, context: s.context });
+  let kc: ReturnType<typeof loadKubeConfig>;
+  try {
+    kc = loadKubeConfig({ kubeconfig: s.kubeconfig, context: s.context });
+  } catch (err) {
+    throw new Error(
+      `kubeconfig ${s.kubeconfig ?? process.env.KUBECONFIG ?? '~/.kube/config'}: ${(err as Error).message}`,
+    );
+  }
   const where = currentContext(kc);
   const objects = demoObjects(demo.name, s.registry);
   const sim = await detectSim(kc);

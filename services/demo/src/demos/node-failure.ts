@@ -6,7 +6,7 @@ import { livePods, names, readyPods, workload } from './helpers.ts';
 export const nodeFailure: Demo = {
   name: 'node-failure',
   summary: 'a node dies: its 2 pods are evicted and replaced on the other worker, then the node comes back',
-  takes: { sim: '31 s', real: '~1.5 min (estimate) plus stopping and starting a kubelet' },
+  takes: { sim: '31 s', real: '~1.5 min (estimate, plus stopping and starting the kubelet)' },
   plan(ctx) {
     let victim = '';
     return [
