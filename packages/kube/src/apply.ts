@@ -18,9 +18,21 @@ export interface ApplyOptions {
 
 const notFound = (err: unknown) => err instanceof ApiException && err.code === 404;
 
-async function placed(api: KubernetesObjectApi, obj: KubernetesObject, ns: string | undefined) {
+/** KubernetesObjectApi with its discovery lookup made public: we need to know which kinds are namespaced. */
+class ObjectApi extends KubernetesObjectApi {
+  static of(kc: KubeConfig): ObjectApi {
+    const api = kc.makeApiClient(ObjectApi);
+    api.setDefaultNamespace(kc);
+    return api;
+  }
+  kindInfo(apiVersion: string, kind: string) {
+    return this.resource(apiVersion, kind);
+  }
+}
+
+async function placed(api: ObjectApi, obj: KubernetesObject, ns: string | undefined) {
   if (!ns || obj.metadata?.namespace) return obj;
-  const res = await api.resource(obj.apiVersion ?? '', obj.kind ?? '');
+  const res = await api.kindInfo(obj.apiVersion ?? '', obj.kind ?? '');
   if (!res) throw new Error(`the cluster does not know ${obj.kind} (${obj.apiVersion})`);
   return res.namespaced ? { ...obj, metadata: { ...obj.metadata, namespace: ns } } : obj;
 }
@@ -33,7 +45,7 @@ export async function applyObjects(
   objs: readonly KubernetesObject[],
   o: ApplyOptions = {},
 ): Promise<KubernetesObject[]> {
-  const api = KubernetesObjectApi.makeApiClient(kc);
+  const api = ObjectApi.of(kc);
   const out: KubernetesObject[] = [];
   for (const obj of objs) {
     const spec = await placed(api, obj, o.namespace);
@@ -60,7 +72,7 @@ export async function deleteObjects(
   objs: readonly KubernetesObject[],
   o: DeleteOptions = {},
 ): Promise<void> {
-  const api = KubernetesObjectApi.makeApiClient(kc);
+  const api = ObjectApi.of(kc);
   for (const obj of [...objs].reverse()) {
     try {
       const spec = await placed(api, obj, o.namespace);
@@ -80,7 +92,7 @@ export interface WaitOptions {
 
 /** Resolves when every object reads as 404 (finalizers and graceful pod deletion done). */
 export async function waitGone(kc: KubeConfig, objs: readonly KubernetesObject[], o: WaitOptions = {}): Promise<void> {
-  const api = KubernetesObjectApi.makeApiClient(kc);
+  const api = ObjectApi.of(kc);
   const deadline = Date.now() + (o.timeoutMs ?? 120_000);
   let left = [...objs];
   while (left.length) {

@@ -26,8 +26,9 @@ describe('readManifests', () => {
     );
   });
 
-  it('fills ${NAME} placeholders and names every one without a value', () => {
+  it('fills $-brace placeholders and names every one without a value', () => {
     const dir = folder({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifests' own placeholder syntax
       'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "${N}"}\ndata: {x: "${X}", y: "${Y}"}\n',
     });
     assert.equal(readManifests(dir, { vars: { N: 'cm', X: '1', Y: '2' } })[0]?.metadata?.name, 'cm');

@@ -19,6 +19,9 @@ export interface Pki {
   certs: Record<string, { crt: string; key: string }>;
 }
 
+/** `openssl req` options for a new unencrypted ECDSA P-256 key (the CA's and every leaf's). */
+const NEW_EC_KEY = ['-nodes', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
+
 function openssl(args: string[]): void {
   try {
     execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -53,11 +56,7 @@ function makeCa(dir: string, name: string, cn: string): { crt: string; key: stri
     'req',
     '-x509',
     '-new',
-    '-nodes',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
+    ...NEW_EC_KEY,
     '-keyout',
     key,
     '-out',
@@ -103,23 +102,7 @@ function makeLeaf(
   if (o.sans) ext.push(`subjectAltName = ${o.sans.join(',')}`);
   writeFileSync(cnf, `${ext.join('\n')}\n`);
   const subj = `${o.org ? `/O=${o.org}` : ''}/CN=${o.cn}`;
-  openssl([
-    'req',
-    '-new',
-    '-nodes',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-keyout',
-    key,
-    '-out',
-    csr,
-    '-subj',
-    subj,
-    '-config',
-    cnf,
-  ]);
+  openssl(['req', '-new', ...NEW_EC_KEY, '-keyout', key, '-out', csr, '-subj', subj, '-config', cnf]);
   openssl([
     'x509',
     '-req',
