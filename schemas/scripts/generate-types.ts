@@ -29,6 +29,7 @@ const entries: Record<string, string> = {
   soundMapping: 'config/sound-mapping.schema.json',
   soundSettings: 'config/sound-settings.schema.json',
   dashboardSettings: 'config/dashboard-settings.schema.json',
+  demoSettings: 'config/demo-settings.schema.json',
   upSettings: 'config/up-settings.schema.json',
 };
 

@@ -9,6 +9,7 @@ import brokerUsers from '../config/broker-users.schema.json' with { type: 'json'
 import commonSettings from '../config/common-settings.schema.json' with { type: 'json' };
 import dashboardSettings from '../config/dashboard-settings.schema.json' with { type: 'json' };
 import demoAppSettings from '../config/demo-app-settings.schema.json' with { type: 'json' };
+import demoSettings from '../config/demo-settings.schema.json' with { type: 'json' };
 import ledLayout from '../config/led-layout.schema.json' with { type: 'json' };
 import ledSettings from '../config/led-settings.schema.json' with { type: 'json' };
 import loadSettings from '../config/load-settings.schema.json' with { type: 'json' };
@@ -48,6 +49,7 @@ export const configSchemas = {
   soundMapping,
   soundSettings,
   dashboardSettings,
+  demoSettings,
   upSettings,
 } as const satisfies Record<string, JsonSchema>;
 

@@ -87,6 +87,7 @@ export interface SchemaTypes {
   soundMapping: SoundMapping;
   soundSettings: SoundSettings;
   dashboardSettings: DashboardSettings;
+  demoSettings: DemoSettings;
   upSettings: UpSettings;
 }
 /**
@@ -1447,6 +1448,59 @@ export interface DashboardSettings {
    * Comma-separated node names to show, in this order (default: every node; the page's ?nodes= overrides it).
    */
   nodes?: string;
+}
+/**
+ * Settings of `kubeblink demo [NAME]`: runs one of the talk's demos step by step against the current kube context, narrating what happens and waiting for each expected state on the MQTT bus; `--list` lists them.
+ */
+export interface DemoSettings {
+  /**
+   * Path of an optional YAML settings file with any of these options.
+   */
+  config?: string;
+  /**
+   * List the demos (name, what it shows, how long it takes) and exit.
+   */
+  list: boolean;
+  /**
+   * Run unattended: do not pause for Enter before each step (a real cluster's node-failure demo still needs you to stop and start the kubelet).
+   */
+  yes: boolean;
+  /**
+   * URL of the MQTT broker: mqtt://, mqtts://, ws:// or wss://.
+   */
+  broker: string;
+  /**
+   * MQTT username.
+   */
+  username?: string;
+  /**
+   * MQTT password (or a Kubernetes ServiceAccount token). Prefer passwordFile: flags show up in process lists.
+   */
+  password?: string;
+  /**
+   * Read the MQTT password from this file (e.g. a mounted Secret or a projected ServiceAccount token); re-read on every reconnect.
+   */
+  passwordFile?: string;
+  /**
+   * Cluster name: the second segment of every topic (kubeblink/<cluster>/...).
+   */
+  cluster: string;
+  /**
+   * Path of a kubeconfig; $KUBECONFIG or ~/.kube/config when absent.
+   */
+  kubeconfig?: string;
+  /**
+   * Context of the kubeconfig to use; its current context when absent.
+   */
+  context?: string;
+  /**
+   * Registry (and path) to pull the demo app image from on a real cluster, e.g. registry.lan:5000/you: kubeblink/demo-app:v1 becomes registry.lan:5000/you/kubeblink/demo-app:v1. Docker Hub when absent.
+   */
+  registry?: string;
+  /**
+   * Multiplies every wait's timeout (slow machines, big clusters).
+   */
+  timeoutScale: number;
 }
 /**
  * Settings of `kubeblink up` (npm start): the simulated cluster (or a named real one, or a recording), an in-process broker, the watcher and a virtual LED board per node drawn in the terminal, with the demo app deployed.

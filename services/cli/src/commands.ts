@@ -3,6 +3,7 @@
 import { brokerCommand } from '@kubeblink/broker/command';
 import type { CommandSpec } from '@kubeblink/core';
 import { dashboardCommand } from '@kubeblink/dashboard/command';
+import { demoCommand } from '@kubeblink/demo/command';
 import { demoAppCommand } from '@kubeblink/demo-app/command';
 import { ledCommand } from '@kubeblink/led/command';
 import { podRunnerCommand } from '@kubeblink/pod-runner/command';
@@ -23,5 +24,6 @@ export const commands: CommandSpec[] = [
   demoAppCommand,
   dashboardCommand,
   soundCommand,
+  demoCommand,
   upCommand,
 ];
