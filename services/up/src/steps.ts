@@ -36,7 +36,13 @@ export function nextSteps(i: StepsInput, o: { short?: boolean } = {}): string[] 
     `  broker     ${i.broker}${i.wsUrl ? ` (WebSocket ${i.wsUrl})` : ''}; anonymous clients on this machine may read, not publish`,
     `  the bus    ${sub}`,
     ...(kubectl ? [`  kubectl    ${kubectl}`] : []),
-    ...(k ? [`  demos      ${env}npx kubeblink demo --list`] : []),
+    ...(k
+      ? [
+          `  demos      ${env}npx kubeblink demo --list   then e.g.  ${env}npx kubeblink demo crash-restart${
+            port === '1883' ? '' : ` --broker ${i.broker}`
+          }${k.context ? ` --context ${k.context}` : ''}`,
+        ]
+      : []),
     ...(dashboard ? [`  dashboard  ${dashboard}`] : []),
     `  LEDs       curl -s ${i.leds}`,
     `  log        ${i.logFile}`,

@@ -3,9 +3,10 @@
 // one virtual LED board per node, the watcher, the screen's bus reader, the demo app and its
 // request stream. Ctrl-C deletes the demo app, stops what up started (the simulated cluster only if
 // this run started it) and restores the terminal.
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   BusClient,
   Controller,
@@ -32,6 +33,20 @@ import type { BoardView, ViewModel } from './view.ts';
 export interface UpIo {
   out: NodeJS.WritableStream;
   mode: 'live' | 'lines';
+}
+
+/** Namespaces whose pods may log in as apps: the demo app's, and each guided demo's own
+ * (`kubeblink demo NAME` uses kubeblink-demo-NAME, one folder per demo in deploy/demos). */
+export function appNamespaces(demos = fileURLToPath(new URL('../../../deploy/demos/', import.meta.url))): string[] {
+  let names: string[] = [];
+  try {
+    names = readdirSync(demos, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => `kubeblink-demo-${d.name}`);
+  } catch {
+    // no demos in this checkout
+  }
+  return ['default', 'kubeblink-demo', ...names.sort()];
 }
 
 export function defaultLogFile(): string {
@@ -96,7 +111,7 @@ export class Up {
       log: runtime('broker', 'up-broker', logTo, level).log,
       registry: rtUp.registry,
       tokenKubeconfig: () => (isSim() ? this.cluster.kubeconfig : undefined),
-      appNamespaces: ['default', 'kubeblink-demo'],
+      appNamespaces: appNamespaces(),
     });
     const brokerUrl = () => this.broker.url;
     this.runner = new RunnerComponent({

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { nextSteps, type StepsInput } from '../src/steps.ts';
+import { appNamespaces } from '../src/up.ts';
 
 const base: StepsInput = {
   description: 'simulated cluster, 3 nodes',
@@ -20,7 +21,7 @@ describe('nextSteps', () => {
       '  broker     mqtt://127.0.0.1:1883 (WebSocket ws://127.0.0.1:9001); anonymous clients on this machine may read, not publish',
       "  the bus    mosquitto_sub -h 127.0.0.1 -p 1883 -v -t 'kubeblink/#'",
       '  kubectl    KUBECONFIG=/sim/kubeconfig /c/kubectl get pods -o wide',
-      '  demos      KUBECONFIG=/sim/kubeconfig npx kubeblink demo --list',
+      '  demos      KUBECONFIG=/sim/kubeconfig npx kubeblink demo --list   then e.g.  KUBECONFIG=/sim/kubeconfig npx kubeblink demo crash-restart',
       '  dashboard  npx kubeblink dashboard --broker ws://127.0.0.1:9001 --http-port 9106  (then open http://localhost:9106)',
       '  LEDs       curl -s http://127.0.0.1:9100/leds',
       '  log        /s/up.log',
@@ -39,6 +40,11 @@ describe('nextSteps', () => {
     });
     assert.ok(lines.includes("  the bus    mosquitto_sub -h 127.0.0.1 -p 40000 -v -t 'kubeblink/#'"));
     assert.ok(lines.includes('  kubectl    kubectl --context pis get pods -o wide'));
+    assert.ok(
+      lines.includes(
+        '  demos      npx kubeblink demo --list   then e.g.  npx kubeblink demo crash-restart --broker mqtt://127.0.0.1:40000 --context pis',
+      ),
+    );
     assert.ok(lines.includes('  note       port 1883 (or 9001) was taken: the broker listens on 40000 instead'));
     assert.ok(lines.includes('  warning    a real cluster'));
     assert.ok(!lines.some((l) => l.includes('dashboard')));
@@ -47,5 +53,14 @@ describe('nextSteps', () => {
   it('on a recording: no kubectl, no demos', () => {
     const lines = nextSteps(base);
     assert.ok(!lines.some((l) => l.includes('kubectl') || l.includes('demo --list')));
+  });
+});
+
+describe('appNamespaces', () => {
+  it("lets the demo app's namespace and every guided demo's own log in as apps", () => {
+    const ns = appNamespaces();
+    assert.deepEqual(ns.slice(0, 2), ['default', 'kubeblink-demo']);
+    assert.ok(ns.includes('kubeblink-demo-crash-restart'), ns.join());
+    assert.deepEqual(appNamespaces('/nonexistent'), ['default', 'kubeblink-demo']);
   });
 });
