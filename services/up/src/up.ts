@@ -361,6 +361,18 @@ export async function runUp(settings: UpSettings): Promise<void> {
   };
   process.once('SIGINT', halt);
   process.once('SIGTERM', halt);
+  // A closed terminal (SIGHUP) must not leave the simulated cluster and the demo app behind: it
+  // takes the same way out as Ctrl-C.
+  process.on('SIGHUP', () => process.kill(process.pid, 'SIGTERM'));
+  // `npm start` killed with SIGTERM dies without passing it on: an orphaned up (its parent gone)
+  // stops too, rather than running on unseen with the cluster and the demo app.
+  const parent = process.ppid;
+  const orphan = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(orphan); // once: a second signal would cut the clean-up short
+    process.kill(process.pid, 'SIGTERM');
+  }, 1000);
+  orphan.unref();
   try {
     await runUntilSignal(up.controller, up.log);
   } catch (err) {
