@@ -11,7 +11,7 @@ export const upCommand = defineCommand({
     cmd.option('--no-demo-app', 'do not deploy the demo app (nor send it requests)');
   },
   run: async (settings) => {
-    const { runUp } = await import('./up.ts');
+    const { runUp } = await import('./run.ts');
     await runUp(settings);
   },
 });

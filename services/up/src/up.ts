@@ -3,26 +3,17 @@
 // one virtual LED board per node, the watcher, the screen's bus reader, the demo app and its
 // request stream. Ctrl-C deletes the demo app, stops what up started (the simulated cluster only if
 // this run started it) and restores the terminal.
-import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  BusClient,
-  Controller,
-  createLogger,
-  HealthServer,
-  type Logger,
-  runUntilSignal,
-  sendJson,
-  VERSION,
-} from '@kubeblink/core';
+import { BusClient, Controller, createLogger, HealthServer, type Logger, sendJson, VERSION } from '@kubeblink/core';
 import type { UpSettings } from '@kubeblink/schemas';
 import { BrokerComponent } from './broker.ts';
 import { ClusterComponent } from './cluster.ts';
 import { DemoAppComponent, LoadComponent } from './demo-app.ts';
 import { StartGuard } from './guard.ts';
 import { LoopingRecording } from './looping.ts';
+import { appNamespaces, defaultLogFile, freePort } from './paths.ts';
 import { RunnerComponent } from './runner.ts';
 import { Screen } from './screen.ts';
 import { BoardsComponent, runtime, WatcherComponent } from './services.ts';
@@ -33,25 +24,6 @@ import type { BoardView, ViewModel } from './view.ts';
 export interface UpIo {
   out: NodeJS.WritableStream;
   mode: 'live' | 'lines';
-}
-
-/** Namespaces whose pods may log in as apps: the demo app's, and each guided demo's own
- * (`kubeblink demo NAME` uses kubeblink-demo-NAME, one folder per demo in deploy/demos). */
-export function appNamespaces(demos = fileURLToPath(new URL('../../../deploy/demos/', import.meta.url))): string[] {
-  let names: string[] = [];
-  try {
-    names = readdirSync(demos, { withFileTypes: true })
-      .filter((d) => d.isDirectory())
-      .map((d) => `kubeblink-demo-${d.name}`);
-  } catch {
-    // no demos in this checkout
-  }
-  return ['default', 'kubeblink-demo', ...names.sort()];
-}
-
-export function defaultLogFile(): string {
-  const base = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
-  return join(base, 'kubeblink', 'up.log');
 }
 
 export class Up {
@@ -119,7 +91,8 @@ export class Up {
       broker: brokerUrl,
       cluster: c,
       dir,
-      logFile: join(dir, 'pod-runner.log'),
+      // Beside up's own log: it outlives the run, for a runner that failed.
+      logFile: join(dirname(this.logFile), 'up-pod-runner.log'),
       log,
       progress,
       httpPort: freePort,
@@ -334,52 +307,5 @@ export class Up {
           )
         : [`log: ${this.logFile} · Ctrl-C stops what has started`],
     };
-  }
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return await new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
-
-/** The command: live picture on a terminal, plain lines otherwise; exits 0 after Ctrl-C. */
-export async function runUp(settings: UpSettings): Promise<void> {
-  const tty = (process.stdout as { isTTY?: boolean }).isTTY === true;
-  const mode = settings.render === 'auto' ? (tty ? 'live' : 'lines') : settings.render;
-  const up = new Up(settings, { out: process.stdout, mode });
-  let interrupted = false;
-  const halt = () => {
-    interrupted = true;
-    up.guard.halt();
-  };
-  process.once('SIGINT', halt);
-  process.once('SIGTERM', halt);
-  // A closed terminal (SIGHUP) must not leave the simulated cluster and the demo app behind: it
-  // takes the same way out as Ctrl-C.
-  process.on('SIGHUP', () => process.kill(process.pid, 'SIGTERM'));
-  // `npm start` killed with SIGTERM dies without passing it on: an orphaned up (its parent gone)
-  // stops too, rather than running on unseen with the cluster and the demo app.
-  const parent = process.ppid;
-  const orphan = setInterval(() => {
-    if (process.ppid === parent) return;
-    clearInterval(orphan); // once: a second signal would cut the clean-up short
-    process.kill(process.pid, 'SIGTERM');
-  }, 1000);
-  orphan.unref();
-  try {
-    await runUntilSignal(up.controller, up.log);
-  } catch (err) {
-    // A start that failed (or was interrupted): wait until everything started is stopped again.
-    await up.controller.stop();
-    if (interrupted) process.exit(0);
-    console.error(`kubeblink up: ${(err as Error).message}\n(log: ${up.logFile})`);
-    process.exit(1);
   }
 }

@@ -1,8 +1,8 @@
 // The next steps `up` prints: the bus, kubectl for the cluster shown, the demos, the dashboard.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { appNamespaces } from '../src/paths.ts';
 import { nextSteps, type StepsInput } from '../src/steps.ts';
-import { appNamespaces } from '../src/up.ts';
 
 const base: StepsInput = {
   description: 'simulated cluster, 3 nodes',
