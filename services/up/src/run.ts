@@ -8,24 +8,30 @@ import { Up } from './up.ts';
 export async function runUp(settings: UpSettings): Promise<void> {
   const tty = (process.stdout as { isTTY?: boolean }).isTTY === true;
   const mode = settings.render === 'auto' ? (tty ? 'live' : 'lines') : settings.render;
-  const up = new Up(settings, { out: process.stdout, mode });
+  // A closed terminal (SIGHUP, or the first write that fails) must not leave the simulated cluster and
+  // the demo app behind: it takes the same way out as Ctrl-C, once (a second signal would cut it short).
+  let hungUp = false;
   let interrupted = false;
+  const hangUp = () => {
+    if (hungUp || interrupted) return; // already on its way out
+    hungUp = true;
+    process.kill(process.pid, 'SIGTERM');
+  };
+  const up = new Up(settings, { out: process.stdout, mode, onGone: hangUp });
   const halt = () => {
     interrupted = true;
     up.guard.halt();
   };
   process.once('SIGINT', halt);
   process.once('SIGTERM', halt);
-  // A closed terminal (SIGHUP) must not leave the simulated cluster and the demo app behind: it
-  // takes the same way out as Ctrl-C.
-  process.on('SIGHUP', () => process.kill(process.pid, 'SIGTERM'));
+  process.on('SIGHUP', hangUp);
   // `npm start` killed with SIGTERM dies without passing it on: an orphaned up (its parent gone)
   // stops too, rather than running on unseen with the cluster and the demo app.
   const parent = process.ppid;
   const orphan = setInterval(() => {
     if (process.ppid === parent) return;
-    clearInterval(orphan); // once: a second signal would cut the clean-up short
-    process.kill(process.pid, 'SIGTERM');
+    clearInterval(orphan);
+    hangUp();
   }, 1000);
   orphan.unref();
   try {

@@ -10,6 +10,8 @@ export interface ScreenOptions {
   mode: 'live' | 'lines';
   model: () => ViewModel;
   fps?: number;
+  /** The terminal went away (a write failed with EIO/EPIPE): called once, so `up` can shut down cleanly. */
+  onGone?: () => void;
 }
 
 const ALT_ON = '\x1b[?1049h\x1b[?25l';
@@ -21,12 +23,29 @@ export class Screen implements Component {
   private last = '';
   private live = false;
   private readonly o: ScreenOptions;
+  private gone = false;
   private readonly restore = () => {
-    if (this.live) this.o.out.write(ALT_OFF);
+    if (this.live) this.write(ALT_OFF);
   };
 
   constructor(o: ScreenOptions) {
     this.o = o;
+    // A closed terminal makes every later write fail (EIO on a pty, EPIPE on a pipe). Unhandled, that
+    // error would end the process at once and leave the cluster and the demo app running; instead
+    // nothing more is written and `up` takes the same way out as Ctrl-C.
+    o.out.on('error', (err: NodeJS.ErrnoException) => {
+      if (this.gone) return;
+      this.gone = true;
+      clearInterval(this.timer);
+      this.timer = undefined;
+      if (err.code !== 'EIO' && err.code !== 'EPIPE')
+        process.emitWarning(`kubeblink up: output failed: ${err.message}`);
+      o.onGone?.();
+    });
+  }
+
+  private write(text: string): void {
+    if (!this.gone) this.o.out.write(text);
   }
 
   get mode(): 'live' | 'lines' {
@@ -36,7 +55,7 @@ export class Screen implements Component {
   async start(): Promise<void> {
     if (this.o.mode !== 'live') return;
     this.live = true;
-    this.o.out.write(ALT_ON);
+    this.write(ALT_ON);
     // Whatever ends the process, the terminal gets its normal screen and cursor back.
     process.once('exit', this.restore);
     this.timer = setInterval(() => this.draw(), 1000 / (this.o.fps ?? 20));
@@ -45,12 +64,12 @@ export class Screen implements Component {
 
   /** A line for the plain output (ignored while the picture is live: it shows the same). */
   print(line: string): void {
-    if (this.o.mode === 'lines') this.o.out.write(`${line}\n`);
+    if (this.o.mode === 'lines') this.write(`${line}\n`);
   }
 
   /** After the picture: a line on the normal screen (the shutdown summary). */
   after(line: string): void {
-    if (!this.live) this.o.out.write(`${line}\n`);
+    if (!this.live) this.write(`${line}\n`);
     else this.pending.push(line);
   }
 
@@ -64,7 +83,7 @@ export class Screen implements Component {
     const frame = `\x1b[H${lines.map((l) => `\x1b[2K${l}`).join('\n')}\n\x1b[J`;
     if (frame === this.last) return;
     this.last = frame;
-    out.write(frame);
+    this.write(frame);
   }
 
   async stop(): Promise<void> {
@@ -73,8 +92,8 @@ export class Screen implements Component {
     if (this.live) {
       this.live = false;
       process.off('exit', this.restore);
-      this.o.out.write(ALT_OFF);
+      this.write(ALT_OFF);
     }
-    for (const l of this.pending.splice(0)) this.o.out.write(`${l}\n`);
+    for (const l of this.pending.splice(0)) this.write(`${l}\n`);
   }
 }

@@ -24,6 +24,8 @@ import type { BoardView, ViewModel } from './view.ts';
 export interface UpIo {
   out: NodeJS.WritableStream;
   mode: 'live' | 'lines';
+  /** The output went away (a closed terminal): see Screen. */
+  onGone?: () => void;
 }
 
 export class Up {
@@ -58,7 +60,7 @@ export class Up {
     const log = this.log;
     this.controller = new Controller(log);
     this.guard = new StartGuard(log);
-    this.screen = new Screen({ out: io.out, mode: io.mode, model: () => this.model() });
+    this.screen = new Screen({ out: io.out, mode: io.mode, model: () => this.model(), onGone: io.onGone });
     const progress = (line: string) => {
       this.phase = line;
       log.info({ phase: line }, 'progress');
