@@ -121,7 +121,11 @@ try {
     `baseline: apiserver paged list of all pods ${listMs.toFixed(0)} ms; idle Node.js process RSS ${mb(idleKb)}; the watcher with no objects ${mb(bareKb)}`,
   );
   // V8 grows its heap lazily during the sync burst; capped, the same work fits in far less memory.
-  for (const nodeOptions of ['', '--max-semi-space-size=1 --max-old-space-size=96']) {
+  const variants = process.env.BENCH_NODE_OPTIONS?.split('|') ?? [
+    '',
+    '--max-semi-space-size=1 --max-old-space-size=96',
+  ];
+  for (const nodeOptions of variants) {
     const httpPort = await freePort();
     const s0 = performance.now();
     const child = spawn(
@@ -142,12 +146,17 @@ try {
       ],
       { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_OPTIONS: nodeOptions } },
     );
+    // A watcher that dies (a bad flag, out of memory) fails the benchmark at once, not after the wait.
+    let exited: number | null | undefined;
+    child.once('exit', (code) => (exited = code));
     await until(
-      async () => (await fetch(`http://127.0.0.1:${httpPort}/readyz`).catch(() => null))?.status === 200,
+      async () =>
+        exited !== undefined || (await fetch(`http://127.0.0.1:${httpPort}/readyz`).catch(() => null))?.status === 200,
       'watcher ready',
       600_000,
       100,
     );
+    if (exited !== undefined) throw new Error(`the watcher exited with ${exited} (NODE_OPTIONS='${nodeOptions}')`);
     const syncMs = performance.now() - s0;
     await new Promise((r) => setTimeout(r, 5000));
     const rssAfter = kb(child.pid as number, 'VmRSS');
