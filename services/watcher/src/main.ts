@@ -1,7 +1,7 @@
 // Wiring of `kubeblink watcher` and `kubeblink record` from their settings.
 import { busFromSettings, Controller, HealthServer, runUntilSignal, serviceRuntime, VERSION } from '@kubeblink/core';
 import type { RecordSettings, WatcherSettings } from '@kubeblink/schemas';
-import { capYoungGeneration } from './heap.ts';
+import { boundHeapGrowth } from './heap.ts';
 import { LeaseElector } from './lease.ts';
 import { watcherMetrics } from './metrics.ts';
 import { KubeHttp } from './source/kube-http.ts';
@@ -11,7 +11,7 @@ import { Pipeline } from './watcher.ts';
 
 export async function runWatcher(settings: WatcherSettings): Promise<void> {
   // Before anything large is allocated: the first sync is a burst of short-lived garbage.
-  const capped = capYoungGeneration();
+  const v8Flags = boundHeapGrowth();
   const rt = serviceRuntime('watcher', settings);
   const metrics = watcherMetrics(rt.registry);
   const source = await createSource(settings, { log: rt.log, metrics });
@@ -66,7 +66,7 @@ export async function runWatcher(settings: WatcherSettings): Promise<void> {
       source: settings.source ?? 'informer',
       cluster: settings.cluster,
       broker: settings.broker,
-      youngGenerationCapped: capped,
+      v8Flags,
     },
     'watcher starting',
   );
