@@ -91,11 +91,10 @@ export class KubeHttp {
 }
 
 export async function readBody(res: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of res) chunks.push(chunk as Buffer);
-  // Decoded once, as one flat string: appending chunk strings builds a rope that V8 copies again when
-  // a list page is first scanned (two copies of a page of several MB at the sync's peak).
-  return Buffer.concat(chunks).toString('utf8');
+  res.setEncoding('utf8');
+  let body = '';
+  for await (const chunk of res) body += chunk;
+  return body;
 }
 
 export function apiError(code: number, body: string): ApiError {
