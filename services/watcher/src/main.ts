@@ -1,6 +1,7 @@
 // Wiring of `kubeblink watcher` and `kubeblink record` from their settings.
 import { busFromSettings, Controller, HealthServer, runUntilSignal, serviceRuntime, VERSION } from '@kubeblink/core';
 import type { RecordSettings, WatcherSettings } from '@kubeblink/schemas';
+import { boundHeapGrowth } from './heap.ts';
 import { LeaseElector } from './lease.ts';
 import { watcherMetrics } from './metrics.ts';
 import { KubeHttp } from './source/kube-http.ts';
@@ -9,6 +10,8 @@ import { createSource } from './source/registry.ts';
 import { Pipeline } from './watcher.ts';
 
 export async function runWatcher(settings: WatcherSettings): Promise<void> {
+  // Before anything large is allocated: the first sync is a burst of short-lived garbage.
+  const v8Flags = boundHeapGrowth();
   const rt = serviceRuntime('watcher', settings);
   const metrics = watcherMetrics(rt.registry);
   const source = await createSource(settings, { log: rt.log, metrics });
@@ -59,7 +62,12 @@ export async function runWatcher(settings: WatcherSettings): Promise<void> {
   controller.add(bus);
   controller.add(pipeline);
   rt.log.info(
-    { source: settings.source ?? 'informer', cluster: settings.cluster, broker: settings.broker },
+    {
+      source: settings.source ?? 'informer',
+      cluster: settings.cluster,
+      broker: settings.broker,
+      v8Flags,
+    },
     'watcher starting',
   );
   await runUntilSignal(controller, rt.log);

@@ -230,3 +230,26 @@ describe('pod trigger rules', () => {
     assert.deepEqual([...s.pods.keys()], ['uid-new']);
   });
 });
+
+describe('updates that change nothing published', () => {
+  test('publish nothing; the record keeps the newest resourceVersion (a relist delete event uses it)', () => {
+    const s = synced([pod({ ...running, rv: '300' })]);
+    const before = s.pods.get('uid-1');
+    // Only the resourceVersion moved (a status write kubectl does not show).
+    assert.deepEqual(mod(s, { ...running, rv: '301' }), []);
+    assert.equal(s.pods.get('uid-1'), before);
+    assert.equal(s.pods.get('uid-1')?.state.resourceVersion, '301');
+    // A pod-level message is no state field, but failed/evicted events carry it: the record is replaced.
+    assert.deepEqual(mod(s, { ...running, rv: '302', message: 'node is low on memory' }), []);
+    assert.equal(s.pods.get('uid-1')?.message, 'node is low on memory');
+    assert.deepEqual(mod(s, { ...running, rv: '303', message: 'node is low on memory' }), []);
+    // The pod is gone from a relist: its deleted event names the last resourceVersion seen.
+    s.apply({ kind: 'pods', type: 'SYNC_START' });
+    const out = s.apply({ kind: 'pods', type: 'SYNC_END' });
+    assert.deepEqual(states(out), ['n1/demo/web-1:<tombstone>']);
+    assert.deepEqual(
+      events(out).map((e) => e.id),
+      ['uid-1/303/io.kubeblink.pod.deleted'],
+    );
+  });
+});

@@ -47,6 +47,11 @@ function containerState(name: string, image: string, init: boolean, s: Container
   };
 }
 
+function byName(list: ContainerStatus[] | undefined, name: string): ContainerStatus | undefined {
+  if (list) for (const s of list) if (s.name === name) return s;
+  return undefined;
+}
+
 function ordinalOf(pod: Pod, ownerKind: string | undefined): number | null {
   if (ownerKind !== 'StatefulSet') return null;
   const label = pod.metadata?.labels?.[POD_INDEX_LABEL];
@@ -61,13 +66,17 @@ export function derivePod(pod: Pod): PodRecord {
   const status = pod.status ?? {};
   const columns = podColumns(pod);
   const controller = meta.ownerReferences?.find((o) => o.controller === true);
-  const byName = (list: ContainerStatus[] | undefined) => new Map((list ?? []).map((s) => [s.name, s]));
-  const initStatuses = byName(status.initContainerStatuses);
-  const statuses = byName(status.containerStatuses);
-  const containers: ContainerState[] = [
-    ...(spec?.initContainers ?? []).map((c) => containerState(c.name, c.image ?? '', true, initStatuses.get(c.name))),
-    ...(spec?.containers ?? []).map((c) => containerState(c.name, c.image ?? '', false, statuses.get(c.name))),
-  ];
+  // Plain loops and a linear search by name: a pod has a handful of containers, and this runs once
+  // per watch event.
+  const containers: ContainerState[] = [];
+  for (const c of spec?.initContainers ?? []) {
+    containers.push(containerState(c.name, c.image ?? '', true, byName(status.initContainerStatuses, c.name)));
+  }
+  const images: string[] = [];
+  for (const c of spec?.containers ?? []) {
+    containers.push(containerState(c.name, c.image ?? '', false, byName(status.containerStatuses, c.name)));
+    images.push(c.image ?? '');
+  }
   const phase = status.phase && PHASES.has(status.phase) ? status.phase : 'Pending';
   const state: PodState = {
     uid: meta.uid ?? '',
@@ -90,7 +99,7 @@ export function derivePod(pod: Pod): PodRecord {
     owner: controller ? { kind: controller.kind, name: controller.name } : null,
     ordinal: ordinalOf(pod, controller?.kind),
     labels: meta.labels ?? {},
-    images: (spec?.containers ?? []).map((c) => c.image ?? ''),
+    images,
     containers,
     resourceVersion: meta.resourceVersion ?? '',
   };

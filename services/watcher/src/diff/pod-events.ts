@@ -21,10 +21,11 @@ interface ContainerTrigger {
 }
 
 function containerTriggers(prev: PodRecord | undefined, next: PodRecord): ContainerTrigger[] {
-  const before = new Map((prev?.state.containers ?? []).map((c) => [`${c.init}/${c.name}`, c]));
+  const before = prev?.state.containers ?? [];
   const out: ContainerTrigger[] = [];
   for (const c of next.state.containers) {
-    const p = before.get(`${c.init}/${c.name}`);
+    // A linear search: a pod has a handful of containers.
+    const p = before.find((x) => x.name === c.name && x.init === c.init);
     // started: running.startedAt changed (a restart starts the container again with a new time).
     if (c.state === 'running' && c.startedAt && !(p?.state === 'running' && p.startedAt === c.startedAt)) {
       out.push({

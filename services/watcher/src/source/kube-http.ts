@@ -81,12 +81,12 @@ export class KubeHttp {
     return { status: res.statusCode ?? 0, body: parsed };
   }
 
-  /** GET returning parsed JSON; a non-2xx status becomes an ApiError carrying the API's message. */
-  async getJson<T>(path: string, signal?: AbortSignal, accept?: string): Promise<T> {
+  /** GET returning the body as text (for the caller to parse); a non-2xx status becomes an ApiError. */
+  async getText(path: string, signal?: AbortSignal, accept?: string): Promise<string> {
     const res = await this.get(path, signal, accept);
     const body = await readBody(res);
     if ((res.statusCode ?? 0) >= 300) throw apiError(res.statusCode ?? 0, body);
-    return JSON.parse(body) as T;
+    return body;
   }
 }
 

@@ -11,6 +11,7 @@ import { Backoff, type Logger } from '@kubeblink/core';
 import type { WatchEvent } from '../derive/kube-types.ts';
 import type { WatcherMetrics } from '../metrics.ts';
 import { ApiError, apiError, type KubeHttp, readBody } from './kube-http.ts';
+import { type ListPage, parseListPage } from './list-page.ts';
 import type { ResourceKind, SourceListener } from './types.ts';
 
 export interface ReflectorOptions {
@@ -138,9 +139,9 @@ export class Reflector {
     do {
       const params: Record<string, string> = { limit: String(this.o.pageSize) };
       if (cont) params.continue = cont;
-      let page: ObjectMeta & { items?: unknown[] };
+      let page: ListPage<ObjectMeta>;
       try {
-        page = await this.o.http.getJson(this.query(params), signal);
+        page = parseListPage(await this.o.http.getText(this.query(params), signal));
       } catch (err) {
         // An expired continue token: start the list over (a full sync never mixes two snapshots).
         if (err instanceof ApiError && err.code === 410 && cont) {
@@ -153,9 +154,9 @@ export class Reflector {
         this.o.emit({ kind: this.o.kind, type: 'SYNC_START' });
         started = true;
       }
-      for (const object of page.items ?? []) this.o.emit({ kind: this.o.kind, type: 'ADDED', object } as never);
-      rv = page.metadata?.resourceVersion;
-      cont = page.metadata?.continue || undefined;
+      for (const object of page.items()) this.o.emit({ kind: this.o.kind, type: 'ADDED', object } as never);
+      rv = page.head.metadata?.resourceVersion;
+      cont = page.head.metadata?.continue || undefined;
     } while (cont);
     this.resourceVersion = rv;
     this.o.emit({ kind: this.o.kind, type: 'SYNC_END' });
