@@ -132,10 +132,12 @@ describe('bus client against a real broker', () => {
     const { c, lines, registry } = client({ instance: 'reader-2' });
     const got: BusMessage[] = [];
     await c.start();
+    // Connected first: a subscribe made while connected resolves on its SUBACK, so what is published
+    // next is delivered (one made before the connect is only sent with the CONNACK, unawaited).
+    await until(() => c.connected, 'connect');
     await c.subscribe(filters.cluster('c2'), (m) => {
       got.push(m);
     });
-    await until(() => c.connected, 'connect');
     const t = `kubeblink/c2/nodes/n1/pods/demo/${pod.name}/state`;
     await mosquittoPub(broker.port, t, '{not json', { qos: 1 });
     await mosquittoPub(broker.port, t, JSON.stringify({ ...pod, uid: 5 }), { qos: 1 });
@@ -159,6 +161,7 @@ describe('bus client against a real broker', () => {
     const { c, registry } = client({ instance: 'reader-3' });
     const got: string[] = [];
     await c.start();
+    await until(() => c.connected, 'connect'); // see above: the subscriptions are then acknowledged
     await c.subscribe(filters.clusterStatus('c3'), () => {
       throw new Error('boom');
     });
@@ -259,7 +262,10 @@ describe('bus client against a real broker', () => {
     await broker.start();
     await until(() => sessions.length === 3, 'reconnect after broker restart', 15_000);
     assert.deepEqual(sessions, [false, true, false]);
-    await mosquittoPub(broker.port, 'kubeblink/c5/status', '{"state":"syncing"}', { qos: 1 });
-    await until(() => got.includes('syncing'), 'message after resubscribe');
+    // The resubscribe goes out with the CONNACK and is not awaited: publish until it is in place.
+    await until(async () => {
+      await mosquittoPub(broker.port, 'kubeblink/c5/status', '{"state":"syncing"}', { qos: 1 });
+      return got.includes('syncing');
+    }, 'message after resubscribe');
   });
 });
