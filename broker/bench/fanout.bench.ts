@@ -12,6 +12,7 @@ import { type AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { freePort } from '@kubeblink/core';
 import { Aedes } from 'aedes';
 import { startTestBroker } from '../src/testing.ts';
 
@@ -100,14 +101,6 @@ const mosquitto: Target = {
     };
   },
 };
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function waitForPort(port: number): Promise<void> {
   for (let i = 0; i < 200; i++) {

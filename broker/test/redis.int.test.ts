@@ -4,10 +4,11 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { type AddressInfo, connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { freePort } from '@kubeblink/core';
 import { mosquittoPub, retainedMessages } from '@kubeblink/test/support/mosquitto';
 import { until } from '@kubeblink/test/support/wait';
 import { startTestBroker, type TestBroker } from '../src/testing.ts';
@@ -18,14 +19,6 @@ const USERS = [
   { username: 'watcher', password: 'watcher-pw', role: 'watcher' as const },
   { username: 'reader', password: 'reader-pw', role: 'reader' as const },
 ];
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 describe('redis backend (two replicas)', {
   skip: existsSync(REDIS) ? false : 'apt-get install redis-server to run',

@@ -8,6 +8,7 @@ export * from './http.ts';
 export * from './lifecycle.ts';
 export * from './log.ts';
 export * from './metrics.ts';
+export * from './net.ts';
 export * from './service.ts';
 export * from './topics.ts';
 export * from './version.ts';

@@ -4,10 +4,9 @@
 // has a single level. Runs when the LED service (services/led, branch `led`) is in the tree.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { loadSettings } from '@kubeblink/core';
+import { freePort, loadSettings } from '@kubeblink/core';
 import type { PodState } from '@kubeblink/schemas';
 import { ChildLines } from '@kubeblink/test/support/child';
 import { appSignal, FakeWatcher, nodeState, podState } from '@kubeblink/test/support/cluster-fixtures';
@@ -27,14 +26,6 @@ const FLAGS = [
   '--disable-sync',
 ];
 const SINGLE_LEVEL = new Set(['off', 'steady']);
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 type Led = { id: string; pattern: string; level: number };
 

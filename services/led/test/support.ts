@@ -1,6 +1,5 @@
 // Shared by the LED service's integration tests: a service on the virtual board against a real
 // broker, and peers that publish as the watcher (states, events) and as an app (signals).
-import { type AddressInfo, createServer } from 'node:net';
 import { BusClient, createRegistry, filters, loadSettings, type Registry, silentLogger } from '@kubeblink/core';
 import type { LedSettings, PodState } from '@kubeblink/schemas';
 import { mosquittoPub } from '@kubeblink/test/support/mosquitto';
@@ -130,13 +129,4 @@ export const retain = (b: PlainBroker, topic: string, payload: unknown) =>
 
 export const at = (s: number) => `2026-11-29T06:00:${String(s).padStart(2, '0')}Z`;
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '@kubeblink/core';

@@ -1,7 +1,6 @@
 // The pod runner: plays the kubelet of every KWOK node for pods labelled kubeblink.io/runner=true
 // (KWOK's stages skip those). Watches pods, nodes, node leases and services; one PodWorker per pod.
-import { createServer } from 'node:net';
-import type { Logger, Registry } from '@kubeblink/core';
+import { freePort, type Logger, type Registry } from '@kubeblink/core';
 import {
   CoordinationV1Api,
   CoreV1Api,
@@ -48,17 +47,6 @@ export interface PodRunnerOptions {
   onLeaseLost?: () => void;
   /** Where the runner's metrics go (its service registry); a private one when absent. */
   registry?: Registry;
-}
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
 }
 
 export class PodRunner {

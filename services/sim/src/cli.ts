@@ -4,9 +4,10 @@
 // KUBECONFIG=<path> line, so `export $(node services/sim/src/cli.ts up)` works.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { freePort } from '@kubeblink/core';
 import { addSimProc, httpOk, type SimState } from './cluster.ts';
 import { SimAlreadyRunning, setNodeHeartbeat, simClient, simDown, simStatus, simUp } from './index.ts';
-import { freePort, startDaemon, waitFor } from './procs.ts';
+import { startDaemon, waitFor } from './procs.ts';
 
 const usage = `Usage: kubeblink sim <command>
 

@@ -5,6 +5,7 @@ import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@kubeblink/core';
 import { ensureBinaries, type Log } from './build.ts';
 import {
   apiserverArgs,
@@ -21,7 +22,7 @@ import { KubeClient, kubeconfigFor } from './kube.ts';
 import { registerMetricsServer } from './metrics-server.ts';
 import { kwokConfig, nodeManifest, nodeSpecs } from './nodes.ts';
 import { makePki, type Pki } from './pki.ts';
-import { freePort, isRunning, type ProcRecord, startDaemon, stopAll, waitFor } from './procs.ts';
+import { isRunning, type ProcRecord, startDaemon, stopAll, waitFor } from './procs.ts';
 
 const MARKER = '.kubeblink-sim'; // only a directory holding this is ever removed by `down`
 

@@ -2,7 +2,6 @@
 // files (they outlive `sim up`), remember their PIDs, and stop exactly those PIDs later.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -71,21 +70,6 @@ export async function stopProc(rec: ProcRecord, timeoutMs = 10_000): Promise<voi
     return;
   }
   while (isRunning(rec)) await sleep(50);
-}
-
-/** Asks the kernel for a free TCP port on 127.0.0.1. Another process could take it before the
- * daemon binds it; the window is small and start-up fails loudly if it happens. */
-export async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Polls `probe` until it returns true; throws with `what` and the log tail on timeout or exit. */

@@ -1,6 +1,5 @@
 // Where `up` keeps things: its log, and the namespaces whose pods may log in to its broker as apps.
 import { readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,16 +21,4 @@ export function appNamespaces(demos = fileURLToPath(new URL('../../../deploy/dem
 export function defaultLogFile(): string {
   const base = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
   return join(base, 'kubeblink', 'up.log');
-}
-
-/** A free TCP port on 127.0.0.1 (for the pod runner's health endpoint). */
-export async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
 }

@@ -6,14 +6,23 @@
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { BusClient, Controller, createLogger, HealthServer, type Logger, sendJson, VERSION } from '@kubeblink/core';
+import {
+  BusClient,
+  Controller,
+  createLogger,
+  freePort,
+  HealthServer,
+  type Logger,
+  sendJson,
+  VERSION,
+} from '@kubeblink/core';
 import type { UpSettings } from '@kubeblink/schemas';
 import { BrokerComponent } from './broker.ts';
 import { ClusterComponent } from './cluster.ts';
 import { DemoAppComponent, LoadComponent } from './demo-app.ts';
 import { StartGuard } from './guard.ts';
 import { LoopingRecording } from './looping.ts';
-import { appNamespaces, defaultLogFile, freePort } from './paths.ts';
+import { appNamespaces, defaultLogFile } from './paths.ts';
 import { RunnerComponent } from './runner.ts';
 import { Screen } from './screen.ts';
 import { BoardsComponent, runtime, WatcherComponent } from './services.ts';

@@ -1,6 +1,7 @@
 // The combined picture of `kubeblink up`: every board (node name, node state, status LED, each slot's
 // LEDs and the pod it shows), the cluster status, a progress line and a tail of bus events, as text
 // lines. Pure: the screen decides when to draw, the tests give levels and read the lines.
+import { colourDot, roleShort } from '@kubeblink/led/glyph';
 
 export interface LedView {
   slot: number | null;
@@ -50,34 +51,11 @@ export interface RenderOptions {
   eventLines?: number;
 }
 
-const ROLE_SHORT: Record<string, string> = {
-  state: 'state',
-  online: 'on',
-  request: 'req',
-  livenessOk: 'live+',
-  livenessFail: 'live-',
-  readinessOk: 'ready+',
-  readinessFail: 'ready-',
-  status: 'status',
-};
-
-const COLOURS: Record<string, [number, number, number]> = {
-  red: [255, 40, 40],
-  green: [40, 230, 60],
-  blue: [60, 120, 255],
-  yellow: [255, 210, 0],
-  white: [240, 240, 240],
-  orange: [255, 140, 0],
-};
-
 /** One LED: a dot in its colour at its brightness; without colour, ● lit, ◐ dim, ○ dark. */
 export function ledGlyph(led: LedView, color: boolean): string {
   const level = Math.max(0, Math.min(1, led.level));
   if (!color) return level >= 0.5 ? '●' : level > 0.05 ? '◐' : '○';
-  const [r, g, b] = COLOURS[led.color ?? 'white'] ?? (COLOURS.white as [number, number, number]);
-  // A dark LED stays visible as a dim dot, as on a breadboard.
-  const k = 0.12 + 0.88 * level;
-  return `\x1b[38;2;${Math.round(r * k)};${Math.round(g * k)};${Math.round(b * k)}m●\x1b[0m`;
+  return colourDot(led.color, level);
 }
 
 const bold = (s: string, color: boolean) => (color ? `\x1b[1m${s}\x1b[0m` : s);
@@ -97,7 +75,7 @@ function ledRow(leds: LedView[], color: boolean, labels = true): { text: string;
   const label = labels && leds.length > 1;
   const sep = label ? 2 : 1;
   const parts = leds.map((l) => {
-    const name = ROLE_SHORT[l.role] ?? l.role;
+    const name = roleShort(l.role);
     return { text: label ? `${ledGlyph(l, color)} ${name}` : ledGlyph(l, color), width: label ? 2 + name.length : 1 };
   });
   return {
@@ -156,7 +134,7 @@ export function renderView(m: ViewModel, o: RenderOptions): string[] {
   // Without labels, one legend line names the LEDs of a slot, in order.
   const slotLeds = m.boards[0]?.leds.filter((l) => l.slot === 0) ?? [];
   if (o.width < LABEL_WIDTH && slotLeds.length > 1) {
-    lines.push(cut(`LEDs of a slot: ${slotLeds.map((l) => ROLE_SHORT[l.role] ?? l.role).join(' ')}`, o.width));
+    lines.push(cut(`LEDs of a slot: ${slotLeds.map((l) => roleShort(l.role)).join(' ')}`, o.width));
   }
   lines.push('');
   for (const b of m.boards) {

@@ -1,26 +1,9 @@
 // Draws the virtual breadboard in a terminal: one line per slot, each LED a dot in its colour at its
 // brightness (24-bit ANSI colour), redrawn in place at most 30 times a second.
 import type { LedInfo } from '@kubeblink/led-engine';
+import { colourDot, roleShort } from './glyph.ts';
 
-const COLOURS: Record<string, [number, number, number]> = {
-  red: [255, 40, 40],
-  green: [40, 230, 60],
-  blue: [60, 120, 255],
-  yellow: [255, 210, 0],
-  white: [240, 240, 240],
-  orange: [255, 140, 0],
-};
 const REDRAW_MS = 33;
-const ROLE_SHORT: Record<string, string> = {
-  state: 'state',
-  online: 'on',
-  request: 'req',
-  livenessOk: 'live+',
-  livenessFail: 'live-',
-  readinessOk: 'ready+',
-  readinessFail: 'ready-',
-  status: 'status',
-};
 
 export class TerminalPicture {
   private readonly out: NodeJS.WritableStream;
@@ -53,9 +36,7 @@ export class TerminalPicture {
     const slots = [...new Set(this.leds.map((l) => l.slot))];
     return slots.map((slot) => {
       const leds = this.leds.filter((l) => l.slot === slot);
-      const dots = leds
-        .map((l) => `${dot(l.color, this.light[l.index] ?? 0)} ${ROLE_SHORT[l.role] ?? l.role}`)
-        .join('  ');
+      const dots = leds.map((l) => `${colourDot(l.color, this.light[l.index] ?? 0)} ${roleShort(l.role)}`).join('  ');
       const name = slot === null ? 'status ' : `slot ${slot} `;
       const caption = slot !== null && this.caption ? `  ${this.caption(slot)}` : '';
       return `${name}${dots}${caption}`;
@@ -74,11 +55,4 @@ export class TerminalPicture {
     this.timer = undefined;
     this.draw();
   }
-}
-
-function dot(color: string | null, level: number): string {
-  const [r, g, b] = COLOURS[color ?? 'white'] ?? (COLOURS.white as [number, number, number]);
-  // A dark LED is still visible as a dim dot, as on a breadboard.
-  const k = 0.12 + 0.88 * Math.max(0, Math.min(1, level));
-  return `\x1b[38;2;${Math.round(r * k)};${Math.round(g * k)};${Math.round(b * k)}m●\x1b[0m`;
 }
