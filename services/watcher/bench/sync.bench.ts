@@ -1,8 +1,9 @@
 // Sync time and peak RSS of `kubeblink watcher` for 1,000 nodes and 10,000 pods on the simulated
 // cluster (aim: under 150 MB RSS). The first run after a source change meets a cold compile cache
 // (services/cli/bin/kubeblink.js) and measures 15-25 MB more. Measured as deployed (the watcher
-// container's env in deploy/base/watcher.yaml) and bare (`kubeblink watcher` by hand). Baseline in the same run: the RSS of an
-// idle Node.js process (the runtime's own share), and the apiserver's own time to list the pods once.
+// container's env in deploy/base/watcher.yaml) and bare (`kubeblink watcher` by hand). Baseline in
+// the same run: the RSS of an idle Node.js process (the runtime's own share), and the apiserver's own
+// time to list the pods once.
 // Needs the sim package (see test/support/sim.ts); without it the benchmark says so and exits 0.
 // BENCH_NODES / BENCH_PODS change the size; on a busy machine the scheduler and KWOK are slow, so the
 // pods get BENCH_READY_BUDGET seconds (default 600) to become ready and the figures say how many did.
