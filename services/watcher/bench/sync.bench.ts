@@ -1,7 +1,9 @@
 // Sync time and peak RSS of `kubeblink watcher` for 1,000 nodes and 10,000 pods on the simulated
 // cluster (aim: under 150 MB RSS). The first run after a source change meets a cold compile cache
-// (services/cli/bin/kubeblink.js) and measures 15-25 MB more. Baseline in the same run: the RSS of an
-// idle Node.js process (the runtime's own share), and the apiserver's own time to list the pods once.
+// (services/cli/bin/kubeblink.js) and measures 15-25 MB more. Measured as deployed (the watcher
+// container's env in deploy/base/watcher.yaml) and bare (`kubeblink watcher` by hand). Baseline in
+// the same run: the RSS of an idle Node.js process (the runtime's own share), and the apiserver's own
+// time to list the pods once.
 // Needs the sim package (see test/support/sim.ts); without it the benchmark says so and exits 0.
 // BENCH_NODES / BENCH_PODS change the size; on a busy machine the scheduler and KWOK are slow, so the
 // pods get BENCH_READY_BUDGET seconds (default 600) to become ready and the figures say how many did.
@@ -13,6 +15,7 @@ import { createServer } from 'node:net';
 import { PlainBroker } from '@kubeblink/test/support/plain-broker';
 import { loudSkip, startSim } from '@kubeblink/test/support/sim';
 import { until } from '@kubeblink/test/support/wait';
+import { parse as parseYaml } from 'yaml';
 
 const NODES = Number(process.env.BENCH_NODES ?? 1000);
 const PODS = Number(process.env.BENCH_PODS ?? 10_000);
@@ -121,10 +124,20 @@ try {
   console.log(
     `baseline: apiserver paged list of all pods ${listMs.toFixed(0)} ms; idle Node.js process RSS ${mb(idleKb)}; the watcher with no objects ${mb(bareKb)}`,
   );
-  // As run by default (the watcher bounds V8's heap growth itself, see src/heap.ts), and as deployed
-  // (deploy/base/watcher.yaml). BENCH_NODE_OPTIONS='A|B' measures other NODE_OPTIONS instead.
-  const variants = process.env.BENCH_NODE_OPTIONS?.split('|') ?? ['', '--max-old-space-size=160'];
-  for (const nodeOptions of variants) {
+  // The headline: the watcher as deployed, with its container's environment from
+  // deploy/base/watcher.yaml (NODE_OPTIONS, MALLOC_ARENA_MAX; KUBEBLINK_* settings are flags here). Then
+  // bare: `kubeblink watcher` started by hand (no NODE_OPTIONS, glibc's default arenas).
+  // BENCH_NODE_OPTIONS='A|B' measures other NODE_OPTIONS (with the rest of the deployed env) instead.
+  // Each variant gets an empty broker of its own, so none meets the retained states of another.
+  const deployed = deployedEnv();
+  const variants: [string, NodeJS.ProcessEnv][] = process.env.BENCH_NODE_OPTIONS
+    ? process.env.BENCH_NODE_OPTIONS.split('|').map((o) => [`NODE_OPTIONS='${o}'`, { ...deployed, NODE_OPTIONS: o }])
+    : [
+        ['as deployed', deployed],
+        ['bare', { NODE_OPTIONS: '', MALLOC_ARENA_MAX: undefined }],
+      ];
+  for (const [label, overrides] of variants) {
+    const own = await new PlainBroker().start();
     const httpPort = await freePort();
     const s0 = performance.now();
     const child = spawn(
@@ -133,7 +146,7 @@ try {
         CLI,
         'watcher',
         '--broker',
-        broker.url,
+        own.url,
         '--kubeconfig',
         sim.kubeconfig,
         '--http-port',
@@ -143,7 +156,7 @@ try {
         '--log-level',
         'warn',
       ],
-      { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_OPTIONS: nodeOptions } },
+      { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...overrides } },
     );
     // A watcher that dies (a bad flag, out of memory) fails the benchmark at once, not after the wait.
     let exited: number | null | undefined;
@@ -155,14 +168,16 @@ try {
       600_000,
       100,
     );
-    if (exited !== undefined) throw new Error(`the watcher exited with ${exited} (NODE_OPTIONS='${nodeOptions}')`);
+    if (exited !== undefined) throw new Error(`the watcher exited with ${exited} (${label})`);
     const syncMs = performance.now() - s0;
     await new Promise((r) => setTimeout(r, 5000));
     const rssAfter = kb(child.pid as number, 'VmRSS');
     const peak = kb(child.pid as number, 'VmHWM');
     child.kill('SIGTERM');
     await once(child, 'exit');
-    console.log(`watcher, NODE_OPTIONS='${nodeOptions}':`);
+    await own.stop();
+    const shown = Object.entries(overrides).map(([k, v]) => `${k}=${v === undefined ? '(unset)' : `'${v}'`}`);
+    console.log(`watcher ${label} (${shown.join(' ')}):`);
     console.log(
       `  start to /readyz (list, derive, publish ${total + sim.nodes.length} retained states, stale check) ${(syncMs / 1000).toFixed(1)} s = ${(syncMs / listMs).toFixed(1)}x the bare list`,
     );
@@ -173,4 +188,15 @@ try {
 } finally {
   await broker.stop();
   await sim.stop();
+}
+
+/** The watcher container's plain env values in the deployment manifest, but for kubeblink's own settings. */
+function deployedEnv(): NodeJS.ProcessEnv {
+  const file = new URL('../../../deploy/base/watcher.yaml', import.meta.url);
+  const doc = parseYaml(readFileSync(file, 'utf8'));
+  const container = doc.spec.template.spec.containers.find((c: { name: string }) => c.name === 'watcher');
+  const env: NodeJS.ProcessEnv = { NODE_OPTIONS: '' };
+  for (const e of container.env as { name: string; value?: string }[])
+    if (e.value !== undefined && !e.name.startsWith('KUBEBLINK_')) env[e.name] = e.value;
+  return env;
 }
