@@ -6,18 +6,18 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { type SimCluster, startSim } from '@kubeblink/test/support/sim';
 import { until } from '@kubeblink/test/support/wait';
 import { startTestBroker, type TestBroker } from '../src/testing.ts';
 import { client, signal, subscribe, type TestClient } from './helpers.ts';
-import { type Sim, startSim } from './support/sim.ts';
 
 const run = promisify(execFile);
 
-const sim = await startSim();
+const sim = await startSim({ nodes: 1 });
 const skip = typeof sim === 'string' ? sim : false;
 
 describe('ServiceAccount tokens on the simulated cluster', { skip }, () => {
-  const cluster = sim as Sim;
+  const cluster = sim as SimCluster;
   let b: TestBroker;
   let watcher: TestClient;
   const kubectl = async (...args: string[]) =>
@@ -57,7 +57,7 @@ describe('ServiceAccount tokens on the simulated cluster', { skip }, () => {
   after(async () => {
     await watcher?.end();
     await b?.stop();
-    await cluster.down();
+    await cluster.stop();
   });
 
   it('a bound token of pod web-1 publishes web-1 signals, and is refused for web-2', async () => {

@@ -2,18 +2,13 @@
 // Pod Security Admission, RBAC and the scheduler; KWOK plays the kubelets). Checks that every
 // object is created, that PSA enforces "restricted" where it should, that each pod lands on the
 // nodes the Pi install means, and what the ServiceAccounts may do (`kubectl auth can-i`).
-// The simulated cluster is @kubeblink/sim (branch sim); before it is merged, point
-// KUBEBLINK_SIM_MODULE at its src/index.ts to run this test.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { type SimCluster, startSim } from '@kubeblink/test/support/sim';
 import { until } from '@kubeblink/test/support/wait';
 import { kubectl, type OverlayName, parseObjects, renderYaml } from './manifests.ts';
-import { loadSim, type Sim, type SimState } from './sim.ts';
 
-const sim: Sim | undefined = await loadSim();
+const sim = await startSim();
 const LED_NODES = ['pi3-worker-1', 'pi4-master'];
 const WAIT_MS = 240_000; // generous: the machine is shared; never a timing assertion
 
@@ -21,11 +16,9 @@ const WAIT_MS = 240_000; // generous: the machine is shared; never a timing asse
 type Obj = any;
 
 describe('deploy/ on the simulated cluster', {
-  skip: sim ? false : 'no @kubeblink/sim (set KUBEBLINK_SIM_MODULE)',
+  skip: typeof sim === 'string' ? sim : false,
 }, () => {
-  const workDir = mkdtempSync(join(tmpdir(), 'kubeblink-deploy-test-'));
-  const stateDir = join(workDir, 'sim');
-  let state: SimState;
+  const state = sim as SimCluster;
   const k = (args: string[], input?: string) => kubectl(args, { kubeconfig: state.kubeconfig, input });
   const json = (args: string[], input?: string): Obj => JSON.parse(k([...args, '-o', 'json'], input));
   const pods = (ns: string, name: string): Obj[] =>
@@ -60,13 +53,11 @@ describe('deploy/ on the simulated cluster', {
   }
 
   before(async () => {
-    state = await sim!.simUp({ stateDir, log: () => {} });
     process.env.KUBECTL = state.kubectl; // the cluster's own pinned kubectl, for rendering too
     for (const n of LED_NODES) k(['label', 'node', n, 'kubeblink.io/leds=true', '--overwrite']);
   });
   after(async () => {
-    if (sim) await sim.simDown({ stateDir });
-    rmSync(workDir, { recursive: true, force: true });
+    await state.stop();
   });
 
   test('overlays/sim: every object created, pods admitted under "restricted" and placed', async () => {

@@ -1,10 +1,10 @@
-// The simulated cluster (@kubeblink/sim: a real control plane with KWOK nodes) for *.cluster.test.ts.
-// Loaded at run time from the sim package; when it is not there (a branch without it), or its
-// binaries cannot be built, `startSim` says why and the caller skips loudly. KUBEBLINK_SIM_MODULE may
-// point at the package's src/index.ts elsewhere (a worktree of the sim branch).
+// The simulated cluster (@kubeblink/sim: a real control plane with KWOK nodes) for *.cluster.test.ts,
+// each test file with its own private one. When it cannot start (its binaries cannot be built here),
+// `startSim` says why and the caller skips loudly.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import * as sim from '@kubeblink/sim';
 
 /** The part of @kubeblink/sim's KubeClient the tests use. */
 export interface SimKube {
@@ -26,20 +26,10 @@ export interface SimResponse {
   json(): any;
 }
 
-interface SimModule {
-  simUp(o: { stateDir?: string; nodes?: number; log?: (line: string) => void }): Promise<{
-    kubeconfig: string;
-    server: string;
-    nodes: string[];
-  }>;
-  simDown(o: { stateDir?: string }): Promise<boolean>;
-  simClient(o: { stateDir?: string }): SimKube;
-  setNodeHeartbeat(kube: SimKube, node: string, on: boolean): Promise<void>;
-  RUNNER_LABEL: string;
-}
-
 export interface SimCluster {
   kubeconfig: string;
+  /** The cluster's own pinned kubectl (the machine's is older). */
+  kubectl: string;
   server: string;
   nodes: string[];
   stateDir: string;
@@ -50,29 +40,11 @@ export interface SimCluster {
   stop(): Promise<void>;
 }
 
-async function loadSim(): Promise<SimModule | string> {
-  const name = '@kubeblink/sim';
-  try {
-    return (await import(name)) as SimModule;
-  } catch {}
-  const path = process.env.KUBEBLINK_SIM_MODULE;
-  if (path) {
-    try {
-      return (await import(path)) as SimModule;
-    } catch (err) {
-      return `KUBEBLINK_SIM_MODULE=${path} could not be loaded: ${(err as Error).message}`;
-    }
-  }
-  return 'the @kubeblink/sim package is not in this checkout (and KUBEBLINK_SIM_MODULE is not set)';
-}
-
 /** Starts a private simulated cluster (own state directory), or returns why it cannot. */
 export async function startSim(o: { nodes?: number } = {}): Promise<SimCluster | string> {
-  const sim = await loadSim();
-  if (typeof sim === 'string') return sim;
   const stateDir = join(mkdtempSync(join(tmpdir(), 'kubeblink-sim-')), 'sim');
   const lines: string[] = [];
-  let state: Awaited<ReturnType<SimModule['simUp']>>;
+  let state: sim.SimState;
   try {
     state = await sim.simUp({ stateDir, nodes: o.nodes ?? 2, log: (l) => lines.push(l) });
   } catch (err) {
@@ -82,6 +54,7 @@ export async function startSim(o: { nodes?: number } = {}): Promise<SimCluster |
   const kube = sim.simClient({ stateDir });
   return {
     kubeconfig: state.kubeconfig,
+    kubectl: state.kubectl,
     server: state.server,
     nodes: state.nodes,
     stateDir,

@@ -4,7 +4,7 @@
 // container's env in deploy/base/watcher.yaml) and bare (`kubeblink watcher` by hand). Baseline in
 // the same run: the RSS of an idle Node.js process (the runtime's own share), and the apiserver's own
 // time to list the pods once.
-// Needs the sim package (see test/support/sim.ts); without it the benchmark says so and exits 0.
+// Needs the simulated cluster (test/support/sim.ts); when it cannot start the benchmark says so and exits 0.
 // BENCH_NODES / BENCH_PODS change the size; on a busy machine the scheduler and KWOK are slow, so the
 // pods get BENCH_READY_BUDGET seconds (default 600) to become ready and the figures say how many did.
 // BENCH_KUBECONFIG=<file>: measure on a cluster that is already up (nothing created, nothing stopped).
@@ -44,7 +44,7 @@ if (typeof sim === 'string') {
 async function existingCluster(kubeconfig: string) {
   // The sim's own state directory holds the admin client for the kubeconfig it wrote.
   const { dirname } = await import('node:path');
-  const mod = await import(process.env.KUBEBLINK_SIM_MODULE ?? '@kubeblink/sim');
+  const mod = await import('@kubeblink/sim');
   const kube = mod.simClient({ stateDir: dirname(kubeconfig) });
   const nodes = (await kube.must('GET', '/api/v1/nodes'))
     .json()
