@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '@kubeblink/core';
 import { PlainBroker } from '@kubeblink/test/support/plain-broker';
 import { loudSkip, startSim } from '@kubeblink/test/support/sim';
 import { until } from '@kubeblink/test/support/wait';
@@ -24,14 +24,6 @@ const CLI = new URL('../../cli/bin/kubeblink.js', import.meta.url).pathname;
 const kb = (pid: number, field: 'VmHWM' | 'VmRSS') =>
   Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 const mb = (k: number) => `${(k / 1024).toFixed(0)} MB`;
-
-async function freePort(): Promise<number> {
-  const s = createServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const port = (s.address() as { port: number }).port;
-  s.close();
-  return port;
-}
 
 const BUDGET = Number(process.env.BENCH_READY_BUDGET ?? 600) * 1000;
 const existing = process.env.BENCH_KUBECONFIG;

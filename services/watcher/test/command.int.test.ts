@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { freePort } from '@kubeblink/core';
 import { retainedMessages } from '@kubeblink/test/support/mosquitto';
 import { PlainBroker } from '@kubeblink/test/support/plain-broker';
 import { until } from '@kubeblink/test/support/wait';
@@ -14,14 +14,6 @@ import { tempDir } from './fixtures.ts';
 import { writeRecording } from './recording-fixture.ts';
 
 const CLI = new URL('../../cli/bin/kubeblink.js', import.meta.url).pathname;
-
-async function freePort(): Promise<number> {
-  const s = createServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const port = (s.address() as { port: number }).port;
-  s.close();
-  return port;
-}
 
 const broker = new PlainBroker();
 let child: ChildProcess | undefined;
