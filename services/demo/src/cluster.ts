@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { applyObjects, deleteObjects, waitGone } from '@kubeblink/kube';
 import { ENDPOINT_ANNOTATION, runLoad } from '@kubeblink/pod-runner';
-import { HEARTBEAT_STOPPED_HOLDER, KWOK_ANNOTATION, setNodeHeartbeat, simClient } from '@kubeblink/sim';
+import { heartbeatLeaseSpec, KWOK_ANNOTATION, setNodeHeartbeat, simClient } from '@kubeblink/sim';
 import {
   CoordinationV1Api,
   CoreV1Api,
@@ -188,9 +188,7 @@ export class ClusterContext implements DemoContext {
       }
       return;
     }
-    const spec = on
-      ? { holderIdentity: null }
-      : { holderIdentity: HEARTBEAT_STOPPED_HOLDER, leaseDurationSeconds: 365 * 24 * 3600 };
+    const spec = heartbeatLeaseSpec(on);
     await this.o.kc
       .makeApiClient(CoordinationV1Api)
       .patchNamespacedLease(

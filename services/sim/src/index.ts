@@ -14,6 +14,7 @@ export {
 export { KubeClient } from './kube.ts';
 export {
   HEARTBEAT_STOPPED_HOLDER,
+  heartbeatLeaseSpec,
   KWOK_ANNOTATION,
   nodeHeartbeatStopped,
   RUNNER_LABEL,

@@ -99,6 +99,14 @@ export function kwokConfig(stageDir: string, metrics: boolean): string {
   return `${docs.join('\n---\n')}\n`;
 }
 
+/** The merge patch of a node Lease's spec that stops (on=false) or restarts a heartbeat (see below);
+ * for callers with a client of their own (the demo on a KWOK cluster not started here). */
+export function heartbeatLeaseSpec(on: boolean): { holderIdentity: string | null; leaseDurationSeconds?: number } {
+  return on
+    ? { holderIdentity: null }
+    : { holderIdentity: HEARTBEAT_STOPPED_HOLDER, leaseDurationSeconds: 365 * 24 * 3600 };
+}
+
 /**
  * Stops (on=false) or restarts (on=true) a node's heartbeat, for the node-failure demo.
  *
@@ -114,9 +122,7 @@ export function kwokConfig(stageDir: string, metrics: boolean): string {
  * (A node-stage selector on an annotation would not do: the lease alone keeps a node alive.)
  */
 export async function setNodeHeartbeat(kube: KubeClient, node: string, on: boolean): Promise<void> {
-  const spec = on
-    ? { holderIdentity: null }
-    : { holderIdentity: HEARTBEAT_STOPPED_HOLDER, leaseDurationSeconds: 365 * 24 * 3600 };
+  const spec = heartbeatLeaseSpec(on);
   await kube.must(
     'PATCH',
     `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${encodeURIComponent(node)}`,
