@@ -43,15 +43,18 @@ export interface TopicContract {
   tombstone: boolean;
 }
 
-/** Retain flag, QoS and schema per topic kind, as in DESIGN.md's topic table. */
-export const TOPIC_CONTRACT: Record<TopicKind, TopicContract> = {
+/**
+ * Retain flag, QoS and schema per topic kind, as in DESIGN.md's topic table. Literal types (`as
+ * const`): the received-message type derives from them which kinds can bring a tombstone.
+ */
+export const TOPIC_CONTRACT = {
   clusterStatus: { retain: true, qos: 1, schema: 'clusterStatus', tombstone: true },
   nodeState: { retain: true, qos: 1, schema: 'nodeState', tombstone: true },
   podState: { retain: true, qos: 1, schema: 'podState', tombstone: true },
   nodeEvents: { retain: false, qos: 1, schema: 'clusterEvent', tombstone: false },
   podSignals: { retain: false, qos: 0, schema: 'appSignal', tombstone: false },
   serviceStatus: { retain: true, qos: 1, schema: 'serviceStatus', tombstone: true },
-};
+} as const satisfies Record<TopicKind, TopicContract>;
 
 export class TopicError extends Error {
   override name = 'TopicError';

@@ -8,18 +8,21 @@ import { Subscriber } from '../src/subscriber.ts';
 
 const C = 'c';
 const nodeMsg = (node: string, retained = true): BusMessage => ({
+  kind: 'nodeState',
   topic: `kubeblink/${C}/nodes/${node}/state`,
   parts: { kind: 'nodeState', cluster: C, node },
   payload: nodeState(node),
   retained,
 });
 const podMsg = (node: string, name: string, present = true): BusMessage => ({
+  kind: 'podState',
   topic: `kubeblink/${C}/nodes/${node}/pods/demo/${name}/state`,
   parts: { kind: 'podState', cluster: C, node, namespace: 'demo', pod: name },
   payload: present ? podState('demo', name, node) : null,
   retained: true,
 });
 const eventMsg = (payload: ReturnType<typeof podEvent> | ReturnType<typeof nodeEvent>, node: string): BusMessage => ({
+  kind: 'nodeEvents',
   topic: `kubeblink/${C}/nodes/${node}/events`,
   parts: { kind: 'nodeEvents', cluster: C, node },
   payload,

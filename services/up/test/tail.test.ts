@@ -30,7 +30,7 @@ describe('eventLine', () => {
 
 describe('BusTail', () => {
   const msg = (parts: BusMessage['parts'], payload: unknown) =>
-    ({ topic: 't', parts, payload, retained: false }) as BusMessage;
+    ({ kind: parts.kind, topic: 't', parts, payload, retained: false }) as BusMessage;
 
   it('follows status and node states, keeps event lines, counts signals', () => {
     const lines: string[] = [];

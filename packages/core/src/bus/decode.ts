@@ -1,17 +1,38 @@
 // Turns a received MQTT message into a typed, validated one, or a reason to refuse it.
 // Browser-safe (the subscriber kit runs it in a page): no Node globals such as Buffer.
 import { validateMessage } from '@kubeblink/schemas';
-import { parseTopic, TOPIC_CONTRACT, type TopicKind, type TopicParts, type TopicPayloads } from '../topics.ts';
+import {
+  type PartsOf,
+  parseTopic,
+  TOPIC_CONTRACT,
+  type TopicKind,
+  type TopicParts,
+  type TopicPayloads,
+} from '../topics.ts';
 
-export type BusMessage = {
-  [K in TopicKind]: {
+/** Kinds whose topics accept a tombstone (TOPIC_CONTRACT): only they can bring a null payload. */
+export type TombstoneKind = {
+  [K in TopicKind]: (typeof TOPIC_CONTRACT)[K]['tombstone'] extends true ? K : never;
+}[TopicKind];
+
+/**
+ * A valid received message of kind K (of any kind by default). `kind` repeats `parts.kind` because
+ * TypeScript narrows a union only by a property of its own: `switch (m.kind)` narrows `parts` and
+ * `payload` together, a switch on `m.parts.kind` would narrow `parts` alone.
+ */
+export type MessageOf<K extends TopicKind = TopicKind> = {
+  [P in K]: {
+    kind: P;
     topic: string;
-    parts: Extract<TopicParts, { kind: K }>;
-    /** null: a zero-length retained payload (the retained message was deleted). */
-    payload: TopicPayloads[K] | null;
+    parts: PartsOf<P>;
+    /** null: a zero-length retained payload (the retained message was deleted), on tombstone kinds only. */
+    payload: P extends TombstoneKind ? TopicPayloads[P] | null : TopicPayloads[P];
     retained: boolean;
   };
-}[TopicKind];
+}[K];
+
+/** Every valid received message: one union over the topic kinds, discriminated by `kind`. */
+export type BusMessage = MessageOf;
 
 export type Decoded = { ok: true; message: BusMessage } | { ok: false; kind: TopicKind | 'unknown'; reason: string };
 
@@ -27,7 +48,7 @@ export function decodeMessage(topic: string, payload: Uint8Array, retained: bool
   const contract = TOPIC_CONTRACT[parts.kind];
   if (payload.length === 0) {
     return contract.tombstone
-      ? { ok: true, message: { topic, parts, payload: null, retained } as BusMessage }
+      ? { ok: true, message: { kind: parts.kind, topic, parts, payload: null, retained } as BusMessage }
       : { ok: false, kind: parts.kind, reason: 'empty payload on a topic that has no tombstones' };
   }
   if (payload.length > MAX_PAYLOAD_BYTES) {
@@ -43,7 +64,8 @@ export function decodeMessage(topic: string, payload: Uint8Array, retained: bool
   if (!result.ok) return { ok: false, kind: parts.kind, reason: result.errors.join('; ') };
   const consistency = checkConsistency(parts, value);
   if (consistency) return { ok: false, kind: parts.kind, reason: consistency };
-  return { ok: true, message: { topic, parts, payload: value, retained } as BusMessage };
+  // The schema of parts.kind has just accepted the value: this is the one place it gets its type.
+  return { ok: true, message: { kind: parts.kind, topic, parts, payload: value, retained } as BusMessage };
 }
 
 /** A payload must describe the object its topic names: a state published under another pod's topic is a lie. */

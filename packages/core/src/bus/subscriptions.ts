@@ -63,7 +63,7 @@ export class Subscriptions {
       this.invalid.report(topic, decoded.reason);
       return;
     }
-    this.metrics.received.inc({ kind: decoded.message.parts.kind });
+    this.metrics.received.inc({ kind: decoded.message.kind });
     for (const h of matching) this.guard(() => h.handler(decoded.message));
   }
 }
