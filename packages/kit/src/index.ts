@@ -1,4 +1,5 @@
 // @kubeblink/kit: everything here runs in Node and in browsers (no Node-only imports).
+export { type BusMessage, type MessageHandlers, type MessageOf, routeMessage } from './handlers.ts';
 export { type ConnectionListener, connectKit, type KitOptions, SubscriberKit } from './kit.ts';
 export { type ChangeListener, ClusterModel, type ModelChange } from './model.ts';
 export type { EventOf, EventPattern, Handler, SignalName, SignalOf } from './router.ts';

@@ -96,11 +96,18 @@ export class ClusterModel {
   /** Applies a validated state message (a null payload is a tombstone); other kinds are ignored. */
   apply(m: BusMessage): void {
     if (m.parts.cluster !== this.cluster) return;
-    const { parts } = m;
-    if (parts.kind === 'clusterStatus') this.setStatus(m.payload as ClusterStatus | null);
-    else if (parts.kind === 'nodeState') this.setNode(parts.node, m.payload as NodeState | null);
-    else if (parts.kind === 'podState') {
-      this.setPod(parts.node, parts.namespace, parts.pod, m.payload as PodState | null);
+    switch (m.kind) {
+      case 'clusterStatus':
+        this.setStatus(m.payload);
+        return;
+      case 'nodeState':
+        this.setNode(m.parts.node, m.payload);
+        return;
+      case 'podState':
+        this.setPod(m.parts.node, m.parts.namespace, m.parts.pod, m.payload);
+        return;
+      default:
+        return;
     }
   }
 

@@ -2,9 +2,9 @@
 // message (update the model, route events and signals), including the resync after a reconnect.
 // Both transports feed it: the kit's own MQTT.js connection (Node and browser) and a service's
 // BusClient (./bus.ts). Browser-safe.
-import type { BusMessage } from '@kubeblink/core/decode';
+import type { BusMessage, MessageOf } from '@kubeblink/core/decode';
 import { filters } from '@kubeblink/core/topics';
-import type { AppSignal, ClusterEvent } from '@kubeblink/schemas';
+import { type MessageHandlers, routeMessage } from './handlers.ts';
 import { ClusterModel } from './model.ts';
 import { type EventOf, type EventPattern, type Handler, Router, type SignalName, type SignalOf } from './router.ts';
 
@@ -114,27 +114,29 @@ export class Subscriber {
     this.clearSettle();
   }
 
+  /**
+   * What each kind of message does: states update the model (and, while the retained burst comes,
+   * hold off the end of the resync), events and signals go to the router.
+   */
+  readonly handlers: MessageHandlers = {
+    clusterStatus: (m) => this.state(m),
+    nodeState: (m) => this.state(m),
+    podState: (m) => this.state(m),
+    nodeEvents: ({ payload: e }) => {
+      if (e.type === 'io.kubeblink.pod.deleted') this.model.removeByUid('pod', e.data.uid);
+      if (e.type === 'io.kubeblink.node.deleted') this.model.removeByUid('node', e.data.uid);
+      this.router.event(e);
+    },
+    podSignals: (m) => this.router.signal(m.payload),
+  };
+
   handle(m: BusMessage): void {
-    switch (m.parts.kind) {
-      case 'clusterStatus':
-      case 'nodeState':
-      case 'podState':
-        this.model.apply(m);
-        if (m.retained && this.syncing && this.settleTimer !== undefined) this.armSettle();
-        return;
-      case 'nodeEvents': {
-        const e = m.payload as ClusterEvent;
-        if (e.type === 'io.kubeblink.pod.deleted') this.model.removeByUid('pod', e.data.uid);
-        if (e.type === 'io.kubeblink.node.deleted') this.model.removeByUid('node', e.data.uid);
-        this.router.event(e);
-        return;
-      }
-      case 'podSignals':
-        this.router.signal(m.payload as AppSignal);
-        return;
-      default:
-        return;
-    }
+    void routeMessage(this.handlers, m);
+  }
+
+  private state(m: MessageOf<'clusterStatus' | 'nodeState' | 'podState'>): void {
+    this.model.apply(m);
+    if (m.retained && this.syncing && this.settleTimer !== undefined) this.armSettle();
   }
 
   stop(): void {
