@@ -1,11 +1,11 @@
 // The LED service: one node's pods on a board. Components, started in this order and stopped in
-// reverse: the board (johnny-five driver), the bus (clean session, role reader, subscribed only to its
-// node's topics and the cluster status), the subscriptions feeding the engine, and the HTTP server
+// reverse: the board (johnny-five driver), the bus (clean session, role reader), the subscriptions
+// feeding the engine (only its node's topics and the cluster status), and the HTTP server
 // (/healthz, /readyz, /metrics, /leds). SIGTERM: HTTP and bus close, then every LED off, GPIO released.
 import {
   type BusClient,
-  type BusMessage,
   busFromSettings,
+  type Component,
   Controller,
   filters,
   gauge,
@@ -16,6 +16,8 @@ import {
   serviceRuntime,
   VERSION,
 } from '@kubeblink/core';
+import type { MessageHandlers } from '@kubeblink/kit';
+import { subscribeBus } from '@kubeblink/kit/bus';
 import { LayoutError, LedEngine, type LedSnapshot, SelectorError } from '@kubeblink/led-engine';
 import type { LedSettings } from '@kubeblink/schemas';
 import { resolveBoard } from './boards/registry.ts';
@@ -59,50 +61,25 @@ export class LedService {
     this.driver = new LedDriver({
       engine,
       backend,
-      fps: settings.fps ?? 50,
+      fps: settings.fps,
       log: log.child({ module: 'driver' }),
       registry,
     });
-    const cluster = settings.cluster ?? 'default';
-    this.bus = busFromSettings({ ...settings, broker: settings.broker ?? 'mqtt://localhost:1883', cluster }, rt, {
+    this.bus = busFromSettings(settings, rt, {
       role: 'reader',
       identity: { kind: 'service', service: 'led', version: VERSION, node: settings.node },
     });
     this.http = new HealthServer({
-      host: settings.httpHost ?? '0.0.0.0',
-      port: settings.httpPort ?? 9104,
+      host: settings.httpHost,
+      port: settings.httpPort,
       registry,
       log,
       ready: () => this.driver.ready,
       routes: { '/leds': (_req, res) => sendJson(res, this.picture()) },
     });
-    const pods = gauge(registry, 'kubeblink_led_pods', 'Pods shown (in a slot) and waiting for a slot', ['where']);
-    const handled = (m: BusMessage) => {
-      const now = this.clock();
-      this.apply(m, now);
-      this.driver.poke();
-      if (m.parts.kind === 'podState') {
-        const snap = engine.snapshot(now);
-        pods.set({ where: 'slot' }, snap.slots.filter((s) => s.pod).length);
-        pods.set({ where: 'overflow' }, snap.overflow.length);
-      }
-    };
-    const { node } = settings;
-    let subscribed = false;
     this.bus.onConnect(() => {
       engine.setConnected(true, this.clock());
       this.driver.poke();
-      // Subscribe once connected: MQTT.js drops a SUBSCRIBE queued before a first connection that
-      // fails, and resubscribes by itself (clean session) on every later reconnect.
-      if (subscribed) return;
-      subscribed = true;
-      const subscribe = (filter: string) =>
-        this.bus
-          .subscribe(filter, handled)
-          .catch((err: Error) => log.warn({ err: err.message, filter }, 'subscribe failed; retried on reconnect'));
-      // Only this node's topics: a Pi never receives other nodes' traffic.
-      void subscribe(filters.node(cluster, node));
-      void subscribe(filters.clusterStatus(cluster));
     });
     this.bus.onDisconnect(() => {
       engine.setConnected(false, this.clock());
@@ -110,21 +87,68 @@ export class LedService {
     });
     this.controller.add(this.driver);
     this.controller.add(this.bus);
+    this.controller.add(this.subscriptions());
     this.controller.add(this.http);
+  }
+
+  /**
+   * Subscribes once the bus is started: the BusClient remembers the filters and subscribes them on
+   * every connect (clean session: the broker forgot them, MQTT 3.1.1 section 3.1.2.4). Only this
+   * node's topics: a Pi never receives other nodes' traffic.
+   */
+  private subscriptions(): Component {
+    const { cluster, node } = this.settings;
+    const subscriptions = [
+      { filter: filters.node(cluster, node), qos: 1 as const },
+      { filter: filters.clusterStatus(cluster), qos: 1 as const },
+    ];
+    const handlers = this.engineHandlers();
+    return {
+      name: 'subscriptions',
+      start: () => subscribeBus(this.bus, subscriptions, handlers),
+      stop: async () => {},
+    };
+  }
+
+  /** What each kind of message does to the engine; the driver is poked to draw the change. */
+  private engineHandlers(): MessageHandlers {
+    const { engine } = this;
+    const pods = gauge(this.rt.registry, 'kubeblink_led_pods', 'Pods shown (in a slot) and waiting for a slot', [
+      'where',
+    ]);
+    const update = (apply: (now: number) => void): void => {
+      apply(this.clock());
+      this.driver.poke();
+    };
+    return {
+      podState: (m) => {
+        const now = this.clock();
+        if (m.payload) engine.setPod(m.payload, now);
+        else engine.removePod(m.parts.namespace, m.parts.pod, now);
+        this.driver.poke();
+        const snap = engine.snapshot(now);
+        pods.set({ where: 'slot' }, snap.slots.filter((s) => s.pod).length);
+        pods.set({ where: 'overflow' }, snap.overflow.length);
+      },
+      nodeState: (m) => update((now) => engine.setNodeState(m.payload, now)),
+      nodeEvents: (m) => update((now) => engine.applyEvent(m.payload, now)),
+      podSignals: (m) => update((now) => engine.applySignal(m.payload, now)),
+      clusterStatus: (m) => update((now) => engine.setClusterStatus(m.payload?.state ?? null, now)),
+    };
   }
 
   static async create(opts: LedServiceOptions): Promise<LedService> {
     const { settings } = opts;
     const rt = opts.rt ?? serviceRuntime('led', settings);
-    const layout = loadLayout(settings.layout ?? 'talk');
-    const factory = await resolveBoard(settings.board ?? 'auto', opts.board?.modelPath);
+    const layout = loadLayout(settings.layout);
+    const factory = await resolveBoard(settings.board, opts.board?.modelPath);
     const engine = new LedEngine({
       layout,
       node: settings.node,
       filter: {
         namespaces: list(settings.namespaces),
-        excludeNamespaces: list(settings.excludeNamespaces ?? 'kube-system,kubeblink'),
-        selector: settings.selector ?? '',
+        excludeNamespaces: list(settings.excludeNamespaces),
+        selector: settings.selector,
       },
       canPwm: (pin) => factory.canPwm(pin),
     });
@@ -145,30 +169,6 @@ export class LedService {
     return new LedService(settings, rt, engine, backend);
   }
 
-  private apply(m: BusMessage, now: number): void {
-    const { engine } = this;
-    switch (m.parts.kind) {
-      case 'podState':
-        if (m.payload) engine.setPod(m.payload as never, now);
-        else engine.removePod(m.parts.namespace, m.parts.pod, now);
-        return;
-      case 'nodeState':
-        engine.setNodeState(m.payload as never, now);
-        return;
-      case 'nodeEvents':
-        if (m.payload) engine.applyEvent(m.payload as never, now);
-        return;
-      case 'podSignals':
-        if (m.payload) engine.applySignal(m.payload as never, now);
-        return;
-      case 'clusterStatus':
-        engine.setClusterStatus((m.payload as { state: 'syncing' | 'ready' | 'offline' } | null)?.state ?? null, now);
-        return;
-      default:
-        return;
-    }
-  }
-
   /** GET /leds: the engine's picture at this instant, with the pin values the driver last wrote. */
   picture(): LedPicture {
     const snap = this.engine.snapshot(this.clock());
@@ -176,7 +176,7 @@ export class LedService {
     for (const led of snap.leds) pins[String(led.pin)] = this.driver.pinValue(led.pin);
     return {
       node: this.settings.node,
-      cluster: this.settings.cluster ?? 'default',
+      cluster: this.settings.cluster,
       board: this.backend.name,
       ...snap,
       pins,
