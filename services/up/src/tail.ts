@@ -2,6 +2,8 @@
 // events as short lines (the picture's event tail, or the plain output when stdout is no terminal).
 // App signals are only counted: at a few per second per pod they would drown the events.
 import { type BusMessage, filters, type MessageHandler } from '@kubeblink/core';
+import { type MessageHandlers, routeMessage } from '@kubeblink/kit';
+import { subscribeBus } from '@kubeblink/kit/bus';
 import type { ClusterEvent } from '@kubeblink/schemas';
 
 export interface TailOptions {
@@ -42,34 +44,35 @@ export class BusTail {
   }
 
   async start(): Promise<void> {
-    await this.o.subscribe(filters.cluster(this.o.cluster), (m) => this.handle(m));
+    const subscriptions = [{ filter: filters.cluster(this.o.cluster), qos: 1 as const }];
+    await subscribeBus({ subscribe: this.o.subscribe }, subscriptions, this.handlers);
   }
 
+  /** What each kind of message does on the screen (service statuses are not shown). */
+  readonly handlers: MessageHandlers = {
+    clusterStatus: (m) => {
+      const state = m.payload?.state ?? null;
+      if (state !== this.clusterStatus) this.line(`${clock(this.now())}  cluster ${state ?? 'gone'}`);
+      this.clusterStatus = state;
+    },
+    nodeState: (m) => {
+      const status = m.payload?.status;
+      if (status) this.nodeStatus.set(m.parts.node, status);
+      else this.nodeStatus.delete(m.parts.node);
+    },
+    nodeEvents: (m) => this.line(eventLine(m.payload, this.now())),
+    podSignals: (m) => {
+      this.signals++;
+      if (m.payload.type === 'io.kubeblink.app.request') this.requests++;
+    },
+  };
+
   handle(m: BusMessage): void {
-    const now = (this.o.now ?? (() => new Date()))();
-    switch (m.parts.kind) {
-      case 'clusterStatus': {
-        const state = (m.payload as { state?: string } | null)?.state ?? null;
-        if (state !== this.clusterStatus) this.line(`${clock(now)}  cluster ${state ?? 'gone'}`);
-        this.clusterStatus = state;
-        return;
-      }
-      case 'nodeState': {
-        const status = (m.payload as { status?: string } | null)?.status;
-        if (status) this.nodeStatus.set(m.parts.node, status);
-        else this.nodeStatus.delete(m.parts.node);
-        return;
-      }
-      case 'nodeEvents':
-        if (m.payload) this.line(eventLine(m.payload as ClusterEvent, now));
-        return;
-      case 'podSignals':
-        this.signals++;
-        if ((m.payload as { type?: string } | null)?.type === 'io.kubeblink.app.request') this.requests++;
-        return;
-      default:
-        return;
-    }
+    void routeMessage(this.handlers, m);
+  }
+
+  private now(): Date {
+    return (this.o.now ?? (() => new Date()))();
   }
 
   private line(l: string): void {
