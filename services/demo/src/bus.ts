@@ -1,34 +1,38 @@
-// The demo's view of the bus, through the subscriber kit: its live model (the watcher's retained
-// node and pod states) and the events since the demo started, scoped to the demo's namespace.
-import { readFileSync } from 'node:fs';
-import { connectKit, type SubscriberKit } from '@kubeblink/kit';
+// The demo's view of the bus: the subscriber kit fed by a BusClient made from the demo's settings as
+// every service's is (busFromSettings: the password file re-read at every connect, backoff, the
+// validation), with its live model (the watcher's retained node and pod states) and the events since
+// the demo started, scoped to the demo's namespace.
+import { type BusClient, type BusSettings, busFromSettings, createLogger, createRegistry } from '@kubeblink/core';
+import { Subscriber } from '@kubeblink/kit';
+import { attachToBus } from '@kubeblink/kit/bus';
 import type { ClusterEvent, NodeState, PodState } from '@kubeblink/schemas';
 import type { BusSource } from './types.ts';
 
-export interface BusOptions {
-  broker: string;
-  cluster: string;
-  username?: string;
-  password?: string;
-  passwordFile?: string;
-}
-
 export class KitBus implements BusSource {
-  readonly kit: SubscriberKit;
+  /** The kit's model and event router, fed by `bus`. */
+  readonly kit: Subscriber;
+  private readonly bus: BusClient;
+  /** Settles when the bus is started and the kit subscribed on it. */
+  private readonly attached: Promise<void>;
   private readonly namespace: string;
   private readonly seen: ClusterEvent[] = [];
   private readonly listeners = new Set<() => void>();
 
-  constructor(o: BusOptions, namespace: string) {
+  constructor(o: Omit<BusSettings, 'instance'>, namespace: string) {
     this.namespace = namespace;
-    const file = o.passwordFile;
-    this.kit = connectKit({
-      url: o.broker,
+    // A client id of its own per run: two demos at once must not take over each other's connection
+    // (MQTT 3.1.1 section 3.1.4). Warnings only: stdout is the narration, stderr the progress line.
+    const instance = `kubeblink-demo-${Math.random().toString(16).slice(2, 10)}`;
+    const rt = {
+      service: 'demo',
+      instance,
+      log: createLogger({ service: 'demo', level: 'warn' }),
+      registry: createRegistry('demo', false),
+    };
+    // Identity none: no status to publish, so an anonymous reader (`kubeblink up`'s broker) will do.
+    this.bus = busFromSettings(o, rt, { role: 'reader', identity: { kind: 'none' } });
+    this.kit = new Subscriber({
       cluster: o.cluster,
-      username: o.username,
-      // Re-read on every connect, like the services' --password-file (a rotated token still works).
-      password: file ? () => readFileSync(file, 'utf8').trim() : o.password,
-      clientId: `kubeblink-demo-${Math.random().toString(16).slice(2, 10)}`,
       onError: (err) => process.stderr.write(`kubeblink demo: bus: ${(err as Error).message ?? err}\n`),
     });
     this.kit.model.onChange(() => this.emit());
@@ -38,6 +42,9 @@ export class KitBus implements BusSource {
         this.emit();
       }
     });
+    this.attached = this.bus.start().then(() => attachToBus(this.bus, this.kit));
+    // Handled here so that it is never unhandled; ready() awaits it and reports it.
+    this.attached.catch(() => {});
   }
 
   /** Resolves once connected and the retained states are in, with the cluster status the watcher published. */
@@ -54,7 +61,7 @@ export class KitBus implements BusSource {
             : new Error('interrupted'),
         );
       both.addEventListener('abort', onAbort, { once: true });
-      this.kit.synced().then(() => {
+      Promise.all([this.attached, this.kit.synced()]).then(() => {
         both.removeEventListener('abort', onAbort);
         resolve();
       }, reject);
@@ -90,8 +97,9 @@ export class KitBus implements BusSource {
     return () => this.listeners.delete(listener);
   }
 
-  stop(): Promise<void> {
-    return this.kit.stop();
+  async stop(): Promise<void> {
+    this.kit.stop();
+    await this.bus.stop();
   }
 
   private emit(): void {

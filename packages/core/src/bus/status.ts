@@ -7,7 +7,12 @@ import { buildTopic, type PartsOf, type TopicPayloads } from '../topics.ts';
 /** Whose status this connection carries: the watcher's is the cluster status, every other service's its own. */
 export type BusIdentity =
   | { kind: 'service'; service: string; version?: string; node?: string }
-  | { kind: 'watcher'; version?: string };
+  | { kind: 'watcher'; version?: string }
+  /**
+   * No status and no last will: a one-shot command (`kubeblink demo`) that may connect as an
+   * anonymous reader, who may never publish (the broker would disconnect it for trying).
+   */
+  | { kind: 'none' };
 
 export interface StatusOwner {
   identity: BusIdentity;
@@ -36,7 +41,7 @@ const watcherOffline = ({ cluster, instance }: StatusOwner): TopicPayloads['clus
   watcher: instance,
 });
 
-/** The last will for the CONNECT packet: offline, retained, QoS 1. */
+/** The last will for the CONNECT packet: offline, retained, QoS 1; none for identity `none`. */
 export function lastWill(owner: StatusOwner): { topic: string; payload: Buffer; qos: 1; retain: true } | undefined {
   const { identity, cluster, instance } = owner;
   let will: { topic: string; payload: unknown };
