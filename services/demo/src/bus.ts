@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { connectKit, type SubscriberKit } from '@kubeblink/kit';
 import type { ClusterEvent, NodeState, PodState } from '@kubeblink/schemas';
-import type { BusSource } from './types.ts';
+import type { BusSource } from './demo.ts';
 
 export interface BusOptions {
   broker: string;

@@ -5,14 +5,14 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from '@kubeblink/core';
 import type { V1Container, V1ContainerStateTerminated, V1Pod } from '@kubernetes/client-node';
-import { goDuration, type KubeletBackoff } from './backoff.ts';
 import { ContainerConfigError, containerEnv, type EnvSources, quantity } from './env.ts';
 import type { EventType } from './events.ts';
 import { resolveImage } from './image.ts';
-import type { RunnerMetrics } from './metrics.ts';
+import { goDuration, type KubeletBackoff } from './kubelet-backoff.ts';
 import { ContainerProber } from './prober.ts';
 import { probePort, probeSpec, runProbe } from './probes.ts';
 import { ContainerProcess, commandLine, type Exit, abortableSleep as sleep } from './process.ts';
+import type { RunnerMetrics } from './runner-metrics.ts';
 import { type ContainerView, kubeTime } from './status.ts';
 
 export interface ContainerHost {

@@ -18,17 +18,17 @@ import {
 } from '@kubeblink/core';
 import type { UpSettings } from '@kubeblink/schemas';
 import { BrokerComponent } from './broker.ts';
-import { ClusterComponent } from './cluster.ts';
+import { ClusterComponent } from './cluster-component.ts';
 import { DemoAppComponent, LoadComponent } from './demo-app.ts';
 import { StartGuard } from './guard.ts';
 import { LoopingRecording } from './looping.ts';
 import { appNamespaces, defaultLogFile } from './paths.ts';
-import { RunnerComponent } from './runner.ts';
+import { RunnerComponent } from './pod-runner-daemon.ts';
 import { Screen } from './screen.ts';
-import { BoardsComponent, runtime, WatcherComponent } from './services.ts';
 import { nextSteps } from './steps.ts';
 import { BusTail } from './tail.ts';
 import type { BoardView, ViewModel } from './view.ts';
+import { BoardsComponent, runtime, WatcherComponent } from './watcher-component.ts';
 
 export interface UpIo {
   out: NodeJS.WritableStream;
