@@ -6,7 +6,7 @@ import { type BusClient, type BusSettings, busFromSettings, createLogger, create
 import { Subscriber } from '@kubeblink/kit';
 import { attachToBus } from '@kubeblink/kit/bus';
 import type { ClusterEvent, NodeState, PodState } from '@kubeblink/schemas';
-import type { BusSource } from './types.ts';
+import type { BusSource } from './demo.ts';
 
 export class KitBus implements BusSource {
   /** The kit's model and event router, fed by `bus`. */

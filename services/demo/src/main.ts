@@ -3,12 +3,12 @@
 import { currentContext, loadKubeConfig } from '@kubeblink/kube';
 import type { DemoSettings } from '@kubeblink/schemas';
 import { KitBus } from './bus.ts';
-import { ClusterContext, detectSim } from './cluster.ts';
+import { ClusterContext, detectSim } from './cluster-context.ts';
+import { demoNamespace } from './demo.ts';
+import { demoObjects } from './demo-manifests.ts';
 import { DEMOS, findDemo } from './demos/index.ts';
-import { demoObjects } from './manifests.ts';
-import { Cleanups, type DemoIO, type RunHooks, runSteps } from './runner.ts';
-import { terminalIO } from './terminal.ts';
-import { demoNamespace } from './types.ts';
+import { Cleanups, type DemoIO, type RunHooks, runSteps } from './step-runner.ts';
+import { terminalIO } from './terminal-io.ts';
 import { DemoInterrupted, waitFor } from './wait.ts';
 
 export class DemoUsageError extends Error {

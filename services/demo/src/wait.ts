@@ -1,6 +1,6 @@
 // Waiting for a state on the bus: the predicate is re-evaluated whenever a state or an event arrives
 // (never on a sleep), a progress line ticks once a second, and a timeout or Ctrl-C ends the wait.
-import type { BusSource } from './types.ts';
+import type { BusSource } from './demo.ts';
 
 export class DemoInterrupted extends Error {
   override name = 'DemoInterrupted';

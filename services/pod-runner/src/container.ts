@@ -1,19 +1,30 @@
-// One container of one pod, played by the kubelet's rules: "pull" the image (known: the demo app;
-// otherwise ErrImagePull / ImagePullBackOff), build its environment, start it as a local process,
-// probe it, and restart it per restartPolicy with the crash back-off (CrashLoopBackOff).
+// One container of one pod, played by the kubelet's rules, as a loop: "pull" the image
+// (image-pull.ts), wait out the crash back-off (crash-backoff.ts), build its environment, start it
+// as a local process with its probes (container-probes.ts), and when it ends restart it per
+// restartPolicy; stopping it runs the preStop hook (container-stop.ts).
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from '@kubeblink/core';
 import type { V1Container, V1ContainerStateTerminated, V1Pod } from '@kubernetes/client-node';
-import { goDuration, type KubeletBackoff } from './backoff.ts';
-import { ContainerConfigError, containerEnv, type EnvSources, quantity } from './env.ts';
+import { startProbes } from './container-probes.ts';
+import { killContainer } from './container-stop.ts';
+import { crashBackOff } from './crash-backoff.ts';
+import {
+  appPort,
+  ContainerConfigError,
+  containerEnv,
+  type EnvSources,
+  type PlatformEnv,
+  processEnv,
+  quantity,
+} from './env.ts';
 import type { EventType } from './events.ts';
-import { resolveImage } from './image.ts';
-import type { RunnerMetrics } from './metrics.ts';
-import { ContainerProber } from './prober.ts';
-import { probePort, probeSpec, runProbe } from './probes.ts';
+import { pullImage } from './image-pull.ts';
+import type { KubeletBackoff } from './kubelet-backoff.ts';
+import type { ContainerProber } from './prober.ts';
 import { ContainerProcess, commandLine, type Exit, abortableSleep as sleep } from './process.ts';
-import { type ContainerView, kubeTime } from './status.ts';
+import type { RunnerMetrics } from './runner-metrics.ts';
+import { type ContainerView, kubeTime, lastStateAfterRestart, terminatedState } from './status.ts';
 
 export interface ContainerHost {
   pod(): V1Pod;
@@ -21,7 +32,7 @@ export interface ContainerHost {
   imageBackoff: KubeletBackoff;
   envSources: EnvSources;
   /** What the runner sets over the pod's own variables: port, host, broker, token. */
-  platformEnv(localPort: number): { defaults: Record<string, string>; overrides: Record<string, string> };
+  platformEnv(localPort: number): PlatformEnv;
   freePort(): Promise<number>;
   logDir: string;
   /** How long an ErrImagePull shows before the next sync reports ImagePullBackOff. */
@@ -64,22 +75,11 @@ export class ContainerRunner {
       started: false,
       restartCount: previous?.restartCount ?? 0,
     };
-    // A runner (or node) restart finds the previous instance gone, as a kubelet after a reboot.
-    if (previous && (previous.state.running || previous.state.terminated || previous.lastState?.terminated)) {
+    const before = lastStateAfterRestart(previous, new Date());
+    if (before) {
       this.instances = 1;
-      this.view.lastState = previous.state.running
-        ? {
-            terminated: {
-              exitCode: 255,
-              reason: 'Unknown',
-              startedAt: previous.state.running.startedAt,
-              finishedAt: kubeTime(new Date()),
-            },
-          }
-        : previous.state.terminated
-          ? { terminated: previous.state.terminated }
-          : previous.lastState;
-      this.lastTerminated = this.view.lastState?.terminated;
+      this.view.lastState = before;
+      this.lastTerminated = before.terminated;
     }
   }
 
@@ -102,20 +102,13 @@ export class ContainerRunner {
     return (this.host.pod().spec?.terminationGracePeriodSeconds ?? 30) * 1000;
   }
 
-  /** killContainer: the preStop hook (HTTP or sleep) within the grace period, then SIGTERM, and
-   * SIGKILL when the rest of the grace period is over (at least 2 s after the hook, as the kubelet). */
-  private async kill(proc: ContainerProcess, graceMs: number): Promise<void> {
-    const started = Date.now();
-    const hook = this.spec.lifecycle?.preStop;
-    if (graceMs > 0 && hook?.httpGet) {
-      const action = probeSpec({ httpGet: hook.httpGet })?.action;
-      const port = probePort(hook.httpGet.port as number | string, this.spec) === this.appPort ? this.localPort : 1;
-      if (action) await runProbe(action, port, graceMs);
-    } else if (graceMs > 0 && hook?.sleep) {
-      await new Promise((r) => setTimeout(r, Math.min(hook.sleep?.seconds ?? 0, graceMs / 1000) * 1000));
-    }
-    const left = hook && graceMs > 0 ? Math.max(2000, graceMs - (Date.now() - started)) : graceMs;
-    await proc.stop(left);
+  private kill(proc: ContainerProcess, graceMs: number): Promise<void> {
+    return killContainer(proc, this.spec, graceMs, (declared) => this.localPortOf(declared));
+  }
+
+  /** The app listens on one port (mapped to a local one); any other port has nothing behind it. */
+  private localPortOf(declared: number | undefined): number {
+    return declared === this.appPort ? this.localPort : 1;
   }
 
   start(): void {
@@ -138,52 +131,38 @@ export class ContainerRunner {
   private async run(): Promise<void> {
     const signal = this.abort.signal;
     const pod = () => this.host.pod();
+    const waiting = (reason: string, message?: string) => this.waiting(reason, message);
+    const event = this.host.event;
     while (!this.stopped) {
-      const img = resolveImage(this.spec.image ?? '');
-      if (!img.ok) {
-        this.view.image = this.spec.image ?? '';
-        this.view.imageID = '';
-        if (img.reason === 'InvalidImageName') {
-          this.waiting('InvalidImageName', img.message);
-          this.host.event('Warning', 'InspectFailed', img.message);
-          this.host.event('Warning', 'Failed', 'Error: InvalidImageName');
-          return;
-        }
-        if (this.host.imageBackoff.inBackOffSinceUpdate(this.key)) {
-          this.waiting('ImagePullBackOff', `Back-off pulling image "${this.spec.image}"`);
-          this.host.event('Normal', 'BackOff', `Back-off pulling image "${this.spec.image}"`);
-          this.host.event('Warning', 'Failed', 'Error: ImagePullBackOff');
-          await sleep(this.host.imageBackoff.remainingSinceUpdate(this.key), signal);
-          continue;
-        }
-        this.host.imageBackoff.next(this.key);
-        this.host.event('Normal', 'Pulling', `Pulling image "${this.spec.image}"`);
-        this.waiting('ErrImagePull', img.message);
-        this.host.event('Warning', 'Failed', `Failed to pull image "${this.spec.image}": ${img.message}`);
-        this.host.event('Warning', 'Failed', 'Error: ErrImagePull');
-        await sleep(this.host.syncMs, signal);
+      const pull = pullImage(this.spec.image, this.key, {
+        backoff: this.host.imageBackoff,
+        syncMs: this.host.syncMs,
+        waiting: (reason, message) => {
+          this.view.image = this.spec.image ?? '';
+          this.view.imageID = '';
+          waiting(reason, message);
+        },
+        event,
+      });
+      if ('never' in pull) return;
+      if ('retryInMs' in pull) {
+        await sleep(pull.retryInMs, signal);
         continue;
       }
-      this.view.image = img.image;
-      this.view.imageID = img.imageID;
-      const last = this.lastExit;
-      if (last && this.host.crashBackoff.inBackOffSince(this.key, last.at.getTime())) {
-        const p = pod().metadata;
-        this.waiting(
-          'CrashLoopBackOff',
-          `back-off ${goDuration(this.host.crashBackoff.get(this.key))} restarting failed container=${this.spec.name} pod=${p?.name}_${p?.namespace}(${p?.uid})`,
-        );
-        this.host.event(
-          'Warning',
-          'BackOff',
-          `Back-off restarting failed container ${this.spec.name} in pod ${p?.name}_${p?.namespace}(${p?.uid})`,
-        );
-        await sleep(this.host.crashBackoff.remaining(this.key, last.at.getTime()), signal);
+      this.view.image = pull.pulled.image;
+      this.view.imageID = pull.pulled.imageID;
+      const backOffMs = crashBackOff(this.spec.name, this.key, this.lastExit, {
+        backoff: this.host.crashBackoff,
+        pod,
+        waiting,
+        event,
+      });
+      if (backOffMs !== undefined) {
+        await sleep(backOffMs, signal);
         continue;
       }
-      if (last) this.host.crashBackoff.next(this.key, last.at.getTime());
       if (this.stopped) return;
-      const exit = await this.runOnce(img.version);
+      const exit = await this.runOnce(pull.pulled.version);
       if (!exit) {
         await sleep(this.host.syncMs, signal); // config error: retried at the next sync
         continue;
@@ -205,9 +184,7 @@ export class ContainerRunner {
       this.host.event('Warning', 'Failed', `Error: ${err.message}`);
       return undefined;
     }
-    const declared = Number(env.get('KUBEBLINK_HTTP_PORT'));
-    this.appPort =
-      Number.isInteger(declared) && declared > 0 ? declared : (this.spec.ports?.[0]?.containerPort ?? 8080);
+    this.appPort = appPort(env, this.spec);
     this.localPort ||= await this.host.freePort();
     const cmd = commandLine(this.spec);
     const containerID = `kubeblink-sim://${randomBytes(32).toString('hex')}`;
@@ -220,20 +197,12 @@ export class ContainerRunner {
       const now = new Date();
       const exit = { exitCode: 128, at: now };
       this.lastExit = exit;
-      this.lastTerminated = { ...this.terminated(exit, now, containerID), reason: 'StartError', message: cmd.error };
+      this.lastTerminated = { ...terminatedState(exit, now, containerID), reason: 'StartError', message: cmd.error };
       this.set({ terminated: this.lastTerminated });
       this.host.event('Warning', 'Failed', `Error: failed to start container "${this.spec.name}": ${cmd.error}`);
       return exit;
     }
-    const platform = this.host.platformEnv(this.localPort);
-    const vars: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      KUBEBLINK_APP_VERSION: version, // the image's own ENV: the pod's env may override it
-      ...platform.defaults,
-      ...Object.fromEntries(env),
-      ...platform.overrides,
-    };
+    const vars = processEnv(version, env, this.host.platformEnv(this.localPort));
     this.host.event('Normal', 'Pulled', `Container image "${this.spec.image}" already present on machine`);
     this.host.event('Normal', 'Created', `Created container: ${this.spec.name}`);
     const proc = new ContainerProcess(cmd, vars, join(this.host.logDir, `${this.spec.name}.log`));
@@ -248,10 +217,10 @@ export class ContainerRunner {
     this.startProbes(proc);
     this.updateReadiness();
     const exit = await proc.exited;
-    this.stopProbes();
+    this.prober?.stop();
     this.proc = undefined;
     this.lastExit = exit;
-    this.lastTerminated = this.terminated(exit, proc.startedAt, containerID);
+    this.lastTerminated = terminatedState(exit, proc.startedAt, containerID, this.killReason);
     this.view.ready = false;
     this.view.started = false;
     this.set({ terminated: this.lastTerminated });
@@ -263,50 +232,21 @@ export class ContainerRunner {
     return exit;
   }
 
-  private terminated(e: Exit, startedAt: Date, containerID: string): V1ContainerStateTerminated {
-    return {
-      exitCode: e.exitCode,
-      reason: this.killReason ?? (e.exitCode === 0 ? 'Completed' : 'Error'),
-      startedAt: kubeTime(startedAt),
-      finishedAt: kubeTime(e.at),
-      containerID,
-    };
-  }
-
   private startProbes(proc: ContainerProcess): void {
-    this.prober = new ContainerProber(this.spec, {
+    const { log, metrics, event } = this.host;
+    this.prober = startProbes({
+      spec: this.spec,
+      log,
+      metrics,
+      event,
       target: (declared) => {
         const d = declared ?? this.appPort;
-        // The app listens on one port (mapped to a local one); any other port has nothing behind it.
-        return {
-          port: d === this.appPort ? this.localPort : 1,
-          shown: `${this.host.pod().status?.podIP ?? '127.0.0.1'}:${d}`,
-        };
-      },
-      failed: (kind, message) => {
-        this.host.metrics.probeFailures.inc({ probe: kind });
-        this.host.event('Warning', 'Unhealthy', message);
+        return { port: this.localPortOf(d), shown: `${this.host.pod().status?.podIP ?? '127.0.0.1'}:${d}` };
       },
       changed: () => this.updateReadiness(),
-      unsupported: (kind, what) =>
-        this.host.log.warn(
-          { container: this.spec.name, probe: kind },
-          `${what} probes are not run by the simulation: taken as passing`,
-        ),
-      kill: (kind, graceMs) => {
-        if (this.proc !== proc) return;
-        this.host.log.info(
-          { container: this.spec.name, probe: kind },
-          `container failed ${kind} probe, will be restarted`,
-        );
-        this.host.event('Normal', 'Killing', `Container ${this.spec.name} failed ${kind} probe, will be restarted`);
-        void this.kill(proc, graceMs ?? this.podGraceMs());
-      },
+      current: () => this.proc === proc,
+      kill: (graceMs) => void this.kill(proc, graceMs ?? this.podGraceMs()),
     });
-  }
-
-  private stopProbes(): void {
-    this.prober?.stop();
   }
 
   private updateReadiness(): void {
@@ -346,7 +286,7 @@ export class ContainerRunner {
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
     this.abort.abort();
-    this.stopProbes();
+    this.prober?.stop();
     if (this.proc) await this.kill(this.proc, graceMs);
     await this.done;
   }

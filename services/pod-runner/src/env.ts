@@ -131,3 +131,29 @@ export async function containerEnv(pod: V1Pod, c: V1Container, sources: EnvSourc
   }
   return vars;
 }
+
+/** What the runner sets around the pod's own variables: identity defaults, network overrides. */
+export interface PlatformEnv {
+  defaults: Record<string, string>;
+  overrides: Record<string, string>;
+}
+
+/** One instance's process environment, later entries winning: the image's own ENV (its version),
+ * the runner's defaults, the pod's variables, then the runner's overrides (the host's network). */
+export function processEnv(version: string, env: Map<string, string>, platform: PlatformEnv): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    KUBEBLINK_APP_VERSION: version,
+    ...platform.defaults,
+    ...Object.fromEntries(env),
+    ...platform.overrides,
+  };
+}
+
+/** The port the app listens on, in the container's numbering: the KUBEBLINK_HTTP_PORT the pod gives
+ * it, else its first containerPort, else the demo app's default 8080. */
+export function appPort(env: Map<string, string>, c: V1Container): number {
+  const declared = Number(env.get('KUBEBLINK_HTTP_PORT'));
+  return Number.isInteger(declared) && declared > 0 ? declared : (c.ports?.[0]?.containerPort ?? 8080);
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Controller, HealthServer, runUntilSignal, serviceRuntime } from '@kubeblink/core';
 import type { PodRunnerSettings } from '@kubeblink/schemas';
 import { RunnerAlreadyRunning } from './lease.ts';
-import { PodRunner, type PodRunnerOptions } from './runner.ts';
+import { PodRunner, type PodRunnerOptions } from './pod-runner.ts';
 
 export function defaultStateDir(): string {
   const base = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');

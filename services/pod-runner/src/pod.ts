@@ -4,13 +4,13 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '@kubeblink/core';
 import type { V1Pod, V1PodStatus } from '@kubernetes/client-node';
-import type { KubeletBackoff } from './backoff.ts';
 import { ContainerRunner } from './container.ts';
 import type { EnvSources } from './env.ts';
 import type { EventSink, EventType } from './events.ts';
 import type { IpPool } from './ips.ts';
-import type { RunnerMetrics } from './metrics.ts';
-import { ENDPOINT_ANNOTATION } from './services.ts';
+import type { KubeletBackoff } from './kubelet-backoff.ts';
+import type { RunnerMetrics } from './runner-metrics.ts';
+import { ENDPOINT_ANNOTATION } from './service-proxy.ts';
 import { buildPodStatus, type ContainerView, statusKey } from './status.ts';
 
 export interface PodApi {

@@ -1,7 +1,14 @@
 // Pod status as a kubelet writes it (pkg/kubelet/kubelet_pods.go generateAPIPodStatus, getPhase;
 // pkg/kubelet/status/generate.go): phase from the container states, the pod conditions, and one
 // containerStatus per container. Pure: the pod runner supplies what its processes are doing.
-import type { V1ContainerState, V1ContainerStatus, V1Pod, V1PodCondition, V1PodStatus } from '@kubernetes/client-node';
+import type {
+  V1ContainerState,
+  V1ContainerStateTerminated,
+  V1ContainerStatus,
+  V1Pod,
+  V1PodCondition,
+  V1PodStatus,
+} from '@kubernetes/client-node';
 
 export interface ContainerView {
   name: string;
@@ -29,6 +36,35 @@ export interface PodView {
 export function kubeTime(t: Date | string): Date {
   const d = typeof t === 'string' ? new Date(t) : t;
   return d.toISOString().replace(/\.\d+Z$/, 'Z') as unknown as Date;
+}
+
+/** What a restarted runner makes of a container's previous status, as a kubelet after a reboot: the
+ * instance that ran is gone (a running one ends Unknown, exit code 255). undefined: it never ran. */
+export function lastStateAfterRestart(previous: ContainerView | undefined, now: Date): V1ContainerState | undefined {
+  const running = previous?.state.running;
+  if (running)
+    return {
+      terminated: { exitCode: 255, reason: 'Unknown', startedAt: running.startedAt, finishedAt: kubeTime(now) },
+    };
+  if (previous?.state.terminated) return { terminated: previous.state.terminated };
+  return previous?.lastState?.terminated ? previous.lastState : undefined;
+}
+
+/** A container instance's end: Completed or Error by its exit code, unless it was killed for a
+ * reason (OOMKilled). */
+export function terminatedState(
+  e: { exitCode: number; at: Date },
+  startedAt: Date,
+  containerID: string,
+  killReason?: string,
+): V1ContainerStateTerminated {
+  return {
+    exitCode: e.exitCode,
+    reason: killReason ?? (e.exitCode === 0 ? 'Completed' : 'Error'),
+    startedAt: kubeTime(startedAt),
+    finishedAt: kubeTime(e.at),
+    containerID,
+  };
 }
 
 type Phase = 'Pending' | 'Running' | 'Succeeded' | 'Failed';

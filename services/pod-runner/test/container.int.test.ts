@@ -9,10 +9,10 @@ import { after, describe, it } from 'node:test';
 import { createLogger } from '@kubeblink/core';
 import { until } from '@kubeblink/test/support/wait';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
-import { KubeletBackoff } from '../src/backoff.ts';
 import { type ContainerHost, ContainerRunner } from '../src/container.ts';
 import { noEnvSources } from '../src/env.ts';
-import { runnerMetrics } from '../src/metrics.ts';
+import { KubeletBackoff } from '../src/kubelet-backoff.ts';
+import { runnerMetrics } from '../src/runner-metrics.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubeblink-container-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

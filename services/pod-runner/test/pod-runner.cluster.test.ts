@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { runLoad } from '@kubeblink/demo-app/load';
 import { MosquittoSub } from '@kubeblink/test/support/mosquitto';
 import { PlainBroker } from '@kubeblink/test/support/plain-broker';
 import { until } from '@kubeblink/test/support/wait';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { startPodRunner } from '../src/index.ts';
-import { runLoad } from '../src/load.ts';
-import { ENDPOINT_ANNOTATION } from '../src/services.ts';
+import { ENDPOINT_ANNOTATION } from '../src/service-proxy.ts';
 import {
   clusterUnavailable,
   demoContainer,

@@ -5,9 +5,9 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort } from '@kubeblink/core';
-import { addSimProc, httpOk, type SimState } from './cluster.ts';
 import { SimAlreadyRunning, setNodeHeartbeat, simClient, simDown, simStatus, simUp } from './index.ts';
 import { startDaemon, waitFor } from './procs.ts';
+import { addSimProc, httpOk, type SimState } from './sim-lifecycle.ts';
 
 const usage = `Usage: kubeblink sim <command>
 

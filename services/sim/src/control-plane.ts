@@ -87,7 +87,7 @@ export function apiserverArgs(p: Ports, pki: Pki): string[] {
     `--proxy-client-cert-file=${c['front-proxy-client']?.crt}`,
     `--proxy-client-key-file=${c['front-proxy-client']?.key}`,
     // No --enable-aggregator-routing: endpoint routing rejects ExternalName Services, and with no
-    // kube-proxy an extension apiserver is registered through an ExternalName (see cluster.ts).
+    // kube-proxy an extension apiserver is registered through an ExternalName (see sim-lifecycle.ts).
     // Room for 1,000 nodes and 10,000 pods on one machine.
     '--max-requests-inflight=1000',
     '--max-mutating-requests-inflight=500',

@@ -1,5 +1,14 @@
 // @kubeblink/sim: a simulated Kubernetes cluster on one machine (see ../README.md).
 export { binariesReady, binDir, buildScript, ensureBinaries } from './build.ts';
+export { KubeClient } from './kube.ts';
+export {
+  HEARTBEAT_STOPPED_HOLDER,
+  heartbeatLeaseSpec,
+  KWOK_ANNOTATION,
+  nodeHeartbeatStopped,
+  RUNNER_LABEL,
+  setNodeHeartbeat,
+} from './nodes.ts';
 export {
   defaultStateDir,
   SimAlreadyRunning,
@@ -10,13 +19,4 @@ export {
   simStatus,
   simUp,
   type UpOptions,
-} from './cluster.ts';
-export { KubeClient } from './kube.ts';
-export {
-  HEARTBEAT_STOPPED_HOLDER,
-  heartbeatLeaseSpec,
-  KWOK_ANNOTATION,
-  nodeHeartbeatStopped,
-  RUNNER_LABEL,
-  setNodeHeartbeat,
-} from './nodes.ts';
+} from './sim-lifecycle.ts';

@@ -1,4 +1,4 @@
-// metrics-server's registration with the aggregation layer (its process is started by cluster.ts
+// metrics-server's registration with the aggregation layer (its process is started by sim-lifecycle.ts
 // with the flags in control-plane.ts).
 import { readFileSync } from 'node:fs';
 import type { KubeClient } from './kube.ts';

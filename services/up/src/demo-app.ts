@@ -3,6 +3,7 @@
 // applied and waits until it is gone (pods included: foreground deletion).
 import { fileURLToPath } from 'node:url';
 import type { Component, Logger } from '@kubeblink/core';
+import { runLoad } from '@kubeblink/demo-app/load';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { heavy } from './heavy.ts';
 
@@ -75,7 +76,7 @@ export class LoadComponent implements Component {
     if (!kc || !(this.o.rps > 0)) return;
     this.abort = new AbortController();
     const { signal } = this.abort;
-    const { ENDPOINT_ANNOTATION, runLoad } = await heavy.podRunner();
+    const { ENDPOINT_ANNOTATION } = await heavy.podRunner();
     const { CoreV1Api } = await heavy.clientNode();
     const core = kc.makeApiClient(CoreV1Api);
     this.done = (async () => {

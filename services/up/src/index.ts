@@ -1,6 +1,6 @@
 // @kubeblink/up: `kubeblink up`, the whole thing on one machine (npm start).
 export { type ChoiceInput, type ClusterChoice, chooseCluster, goToolchain, versionAtLeast } from './choice.ts';
-export { SHIPPED_RECORDING } from './cluster.ts';
+export { SHIPPED_RECORDING } from './cluster-component.ts';
 export { upCommand } from './command.ts';
 export { DEMO_APP_MANIFEST } from './demo-app.ts';
 export { appNamespaces, defaultLogFile } from './paths.ts';

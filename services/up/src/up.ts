@@ -3,32 +3,27 @@
 // one virtual LED board per node, the watcher, the screen's bus reader, the demo app and its
 // request stream. Ctrl-C deletes the demo app, stops what up started (the simulated cluster only if
 // this run started it) and restores the terminal.
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import {
-  BusClient,
-  Controller,
-  createLogger,
-  freePort,
-  HealthServer,
-  type Logger,
-  sendJson,
-  VERSION,
-} from '@kubeblink/core';
+import { Controller, freePort, type Logger } from '@kubeblink/core';
 import type { UpSettings } from '@kubeblink/schemas';
 import { BrokerComponent } from './broker.ts';
-import { ClusterComponent } from './cluster.ts';
+import { ClusterComponent } from './cluster-component.ts';
 import { DemoAppComponent, LoadComponent } from './demo-app.ts';
 import { StartGuard } from './guard.ts';
+import { BoardsComponent } from './led-boards.ts';
+import { LedsHttp } from './leds-http.ts';
 import { LoopingRecording } from './looping.ts';
-import { appNamespaces, defaultLogFile } from './paths.ts';
-import { RunnerComponent } from './runner.ts';
+import { appNamespaces } from './paths.ts';
+import { RunnerComponent } from './pod-runner-daemon.ts';
+import { ReadyGate } from './ready-gate.ts';
 import { Screen } from './screen.ts';
-import { BoardsComponent, runtime, WatcherComponent } from './services.ts';
+import { ScreenBus } from './screen-bus.ts';
 import { nextSteps } from './steps.ts';
+import { RunSummary } from './summary.ts';
 import { BusTail } from './tail.ts';
+import { UpLog } from './up-log.ts';
 import type { BoardView, ViewModel } from './view.ts';
+import { WatcherComponent } from './watcher-component.ts';
+import { WorkDir } from './work-dir.ts';
 
 export interface UpIo {
   out: NodeJS.WritableStream;
@@ -37,6 +32,7 @@ export interface UpIo {
   onGone?: () => void;
 }
 
+/** The parts of `kubeblink up`, wired together; the picture and the next steps read from them. */
 export class Up {
   readonly controller: Controller;
   readonly guard: StartGuard;
@@ -48,25 +44,24 @@ export class Up {
   readonly runner: RunnerComponent;
   readonly boards: BoardsComponent;
   readonly watcher: WatcherComponent;
+  readonly screenBus: ScreenBus;
   readonly tail: BusTail;
   readonly demo: DemoAppComponent;
   readonly load: LoadComponent;
-  http: HealthServer;
+  readonly http: LedsHttp;
+  private readonly summary: RunSummary;
+  private readonly readyGate: ReadyGate;
   phase = 'starting';
-  running = false;
-  /** ms after process start when a pod's LED first lit (performance.now() counts from process start). */
-  firstLitMs: number | undefined;
-  private litTimer: NodeJS.Timeout | undefined;
 
   constructor(settings: UpSettings, io: UpIo) {
-    const dir = mkdtempSync(join(tmpdir(), 'kubeblink-up-'));
-    this.logFile = settings.logFile ?? defaultLogFile();
-    mkdirSync(dirname(this.logFile), { recursive: true });
-    const logTo = createWriteStream(this.logFile, { flags: 'w' });
-    const level = settings.logLevel;
-    this.log = createLogger({ service: 'up', level, format: 'json', destination: logTo });
-    const rtUp = runtime('up', 'up', logTo, level);
-    const log = this.log;
+    const upLog = new UpLog(settings.logFile, settings.logLevel);
+    const log = upLog.log;
+    const runtime = (service: string, instance: string) => upLog.runtime(service, instance);
+    const rtUp = runtime('up', 'up');
+    const dir = new WorkDir();
+    const c = settings.cluster;
+    this.log = log;
+    this.logFile = upLog.file;
     this.controller = new Controller(log);
     this.guard = new StartGuard(log);
     this.screen = new Screen({ out: io.out, mode: io.mode, model: () => this.model(), onGone: io.onGone });
@@ -75,23 +70,22 @@ export class Up {
       log.info({ phase: line }, 'progress');
       this.screen.print(`» ${line}`);
     };
-    const c = settings.cluster;
     this.cluster = new ClusterComponent({
       context: settings.context,
       kubeconfig: settings.kubeconfig,
       recording: settings.recording,
       nodes: settings.nodes,
       simStateDir: settings.simStateDir,
-      dir,
+      dir: dir.path,
       log,
       progress,
     });
     const isSim = () => this.cluster.choice?.kind === 'sim';
     this.broker = new BrokerComponent({
-      dir,
+      dir: dir.path,
       port: settings.port,
       wsPort: settings.wsPort,
-      log: runtime('broker', 'up-broker', logTo, level).log,
+      log: runtime('broker', 'up-broker').log,
       registry: rtUp.registry,
       tokenKubeconfig: () => (isSim() ? this.cluster.kubeconfig : undefined),
       appNamespaces: appNamespaces(),
@@ -101,9 +95,8 @@ export class Up {
       sim: () => this.cluster.sim,
       broker: brokerUrl,
       cluster: c,
-      dir,
-      // Beside up's own log: it outlives the run, for a runner that failed.
-      logFile: join(dirname(this.logFile), 'up-pod-runner.log'),
+      dir: dir.path,
+      logFile: upLog.beside('up-pod-runner.log'),
       log,
       progress,
       httpPort: freePort,
@@ -114,8 +107,7 @@ export class Up {
       creds: this.broker.creds.led,
       cluster: c,
       layout: settings.layout,
-      logTo,
-      logLevel: level,
+      runtime,
     });
     this.watcher = new WatcherComponent({
       broker: brokerUrl,
@@ -132,33 +124,16 @@ export class Up {
           onRound: (n) => n > 1 && this.screen.print(`» the recording starts over (round ${n})`),
         });
       },
-      logTo,
-      logLevel: level,
+      runtime,
     });
-    const tailRt = runtime('up-screen', 'up-screen', logTo, level);
-    let tailBus: BusClient | undefined;
-    const tailBusComponent = {
-      name: 'screen-bus',
-      start: async () => {
-        tailBus = new BusClient({
-          url: brokerUrl(),
-          cluster: c,
-          instance: 'up-screen',
-          identity: { kind: 'service', service: 'up', version: VERSION },
-          role: 'reader',
-          ...this.broker.creds.tail,
-          log: tailRt.log,
-          registry: tailRt.registry,
-        });
-        await tailBus.start();
-      },
-      stop: async () => tailBus?.stop(),
-    };
+    this.screenBus = new ScreenBus({
+      url: brokerUrl,
+      cluster: c,
+      creds: this.broker.creds.tail,
+      rt: runtime('up-screen', 'up-screen'),
+    });
     this.tail = new BusTail({
-      subscribe: (filter, handler) => {
-        if (!tailBus) throw new Error('the screen bus is not started');
-        return tailBus.subscribe(filter, handler);
-      },
+      subscribe: (filter, handler) => this.screenBus.subscribe(filter, handler),
       cluster: c,
       onLine: (l) => this.screen.print(l),
     });
@@ -171,99 +146,63 @@ export class Up {
       log,
       service: { namespace: 'default', name: 'kubeblink-demo-app' },
     });
-    const httpServer = (port: number) =>
-      new HealthServer({
-        host: '127.0.0.1',
-        port,
-        registry: rtUp.registry,
-        log,
-        ready: () => this.running,
-        routes: {
-          '/leds': (_req, res) =>
-            sendJson(res, {
-              cluster: c,
-              source: this.cluster.choice?.kind ?? null,
-              clusterStatus: this.tail.clusterStatus,
-              firstLitMs: this.firstLitMs ?? null,
-              boards: this.boards.services.map((s) => s.picture()),
-            }),
-        },
-      });
-    this.http = httpServer(settings.httpPort);
-    const httpFallback = {
-      name: 'http',
-      start: async () => {
-        try {
-          await this.http.start();
-        } catch (err) {
-          if ((err as { code?: string }).code !== 'EADDRINUSE') throw err;
-          this.http = httpServer(0);
-          await this.http.start();
-        }
-      },
-      stop: () => this.http.stop(),
-    };
-    const ready = {
-      name: 'ready',
-      start: async () => {
-        await this.runner.whenReady();
-        this.running = true;
+    this.http = new LedsHttp({
+      port: settings.httpPort,
+      registry: rtUp.registry,
+      log,
+      ready: () => this.running,
+      leds: () => ({
+        cluster: c,
+        source: this.cluster.choice?.kind ?? null,
+        clusterStatus: this.tail.clusterStatus,
+        firstLitMs: this.firstLitMs ?? null,
+        boards: this.boards.services.map((s) => s.picture()),
+      }),
+    });
+    this.readyGate = new ReadyGate({
+      whenReady: () => this.runner.whenReady(),
+      onReady: () => {
         this.phase = '';
         for (const l of nextSteps(this.stepsInput())) this.screen.print(l);
       },
-      stop: async () => {
-        this.running = false;
-      },
-    };
-    const summary = {
-      name: 'summary',
-      start: async () => {
-        this.litTimer = setInterval(() => this.checkLit(), 50);
-      },
-      stop: async () => {
-        clearInterval(this.litTimer);
-        rmSync(dir, { recursive: true, force: true });
-        const lit =
-          this.firstLitMs !== undefined
-            ? `; the first LED lit ${(this.firstLitMs / 1000).toFixed(1)} s after start`
-            : '';
-        this.screen.after(`kubeblink up stopped everything it started${lit}. Log: ${this.logFile}`);
-      },
-    };
+    });
+    this.summary = new RunSummary({
+      boards: () => this.boards.services,
+      log,
+      logFile: this.logFile,
+      print: (l) => this.screen.print(l),
+      after: (l) => this.screen.after(l),
+    });
+    // Stopped in reverse: the parts, then the work directory, then the summary's last line, then
+    // the guard (a start still in flight), the screen last.
     this.controller.add(this.screen);
     this.controller.add(this.guard);
-    this.controller.add(summary);
+    this.controller.add(this.summary);
+    this.controller.add(dir);
     for (const comp of [
       this.cluster,
       this.broker,
       this.runner,
-      httpFallback,
+      this.http,
       this.boards,
       this.watcher,
-      tailBusComponent,
+      this.screenBus,
       this.tail,
       this.demo,
       this.load,
-      ready,
+      this.readyGate,
     ])
       this.controller.add(this.guard.wrap(comp));
   }
 
-  private checkLit(): void {
-    if (this.firstLitMs !== undefined) {
-      clearInterval(this.litTimer);
-      return;
-    }
-    for (const s of this.boards.services) {
-      const lit = s.picture().leds.find((l) => l.slot !== null && l.level > 0);
-      if (lit) {
-        this.firstLitMs = performance.now();
-        const line = `first LED lit ${(this.firstLitMs / 1000).toFixed(1)} s after start (${s.picture().node} ${lit.id})`;
-        this.log.info({ firstLitMs: this.firstLitMs, node: s.picture().node, led: lit.id }, 'first LED lit');
-        this.screen.print(line);
-        return;
-      }
-    }
+  /** up runs: everything started and the pod runner it started is ready. */
+  get running(): boolean {
+    return this.readyGate.running;
+  }
+
+  /** ms after process start when a pod's LED first lit. */
+  get firstLitMs(): number | undefined {
+    return this.summary.firstLitMs;
   }
 
   /** The simulated cluster's own kubectl and kubeconfig, or the user's kubeconfig and context. */

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadSettings } from '@kubeblink/core';
 import { retainedMessages } from '@kubeblink/test/support/mosquitto';
 import { until } from '@kubeblink/test/support/wait';
-import { SHIPPED_RECORDING } from '../src/cluster.ts';
+import { SHIPPED_RECORDING } from '../src/cluster-component.ts';
 import { Up } from '../src/up.ts';
 
 // The recording's first picture: one demo-app pod per node (services/up/recordings/README.md).

@@ -1,6 +1,6 @@
 // An image that does not exist: ErrImagePull, then ImagePullBackOff; fixed by setting a good image.
 import type { PodState } from '@kubeblink/schemas';
-import type { Demo } from '../types.ts';
+import type { Demo } from '../demo.ts';
 import { eventOf, readyPods, withImage, workload } from './helpers.ts';
 
 export const badImage: Demo = {

@@ -1,6 +1,6 @@
 // An app that always crashes: restarts with a growing back-off, shown as CrashLoopBackOff.
 import type { PodState } from '@kubeblink/schemas';
-import type { Demo } from '../types.ts';
+import type { Demo } from '../demo.ts';
 import { eventOf, workload } from './helpers.ts';
 
 export const crashLoop: Demo = {

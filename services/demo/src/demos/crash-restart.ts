@@ -1,6 +1,6 @@
 // The app crashes; the kubelet restarts its container at once (restartPolicy Always).
 import type { PodState } from '@kubeblink/schemas';
-import type { Demo } from '../types.ts';
+import type { Demo } from '../demo.ts';
 import { eventOf, readyPods, workload } from './helpers.ts';
 
 export const crashRestart: Demo = {

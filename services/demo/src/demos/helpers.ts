@@ -2,8 +2,8 @@
 
 import type { ClusterEvent, PodState } from '@kubeblink/schemas';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { LOAD_GENERATOR } from '../cluster.ts';
-import type { BusView } from '../types.ts';
+import { LOAD_GENERATOR } from '../cluster-context.ts';
+import type { BusView } from '../demo.ts';
 
 /** Pods that are running and ready and not terminating. */
 export const readyPods = (bus: BusView): PodState[] =>

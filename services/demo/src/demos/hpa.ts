@@ -1,5 +1,5 @@
 // The HorizontalPodAutoscaler: CPU target 20 % of the request, 1 -> 4 replicas under load, and back.
-import type { Demo } from '../types.ts';
+import type { Demo } from '../demo.ts';
 import { livePods, names, readyPods, workload } from './helpers.ts';
 
 export const hpa: Demo = {

@@ -1,5 +1,5 @@
 // The seven demos of the talk, in the order it shows them.
-import type { Demo } from '../types.ts';
+import type { Demo } from '../demo.ts';
 import { badImage } from './bad-image.ts';
 import { crashLoop } from './crash-loop.ts';
 import { crashRestart } from './crash-restart.ts';

@@ -1,6 +1,6 @@
 // The talk's first demo: a node dies, its pods are replaced on the other node. On the simulated
 // cluster the demo stops the node's heartbeat itself; on a real one the presenter stops the kubelet.
-import type { Demo } from '../types.ts';
+import type { Demo } from '../demo.ts';
 import { livePods, names, readyPods, workload } from './helpers.ts';
 
 export const nodeFailure: Demo = {

@@ -1,6 +1,6 @@
 // v1 -> v2: one new pod at a time, an old one removed once the new one is Ready.
 import type { PodState } from '@kubeblink/schemas';
-import type { Demo } from '../types.ts';
+import type { Demo } from '../demo.ts';
 import { names, readyPods, withImage, workload } from './helpers.ts';
 
 const version = (p: PodState) => /:(v\d+)$/.exec(p.images[0] ?? '')?.[1];

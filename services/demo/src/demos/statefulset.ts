@@ -1,6 +1,6 @@
 // A StatefulSet: ordered start, stable names, and a deleted pod recreated under its own name.
 import type { PodState } from '@kubeblink/schemas';
-import type { Demo } from '../types.ts';
+import type { Demo } from '../demo.ts';
 import { eventOf, readyPods, workload } from './helpers.ts';
 
 const trio = ['web-0', 'web-1', 'web-2'];

@@ -11,14 +11,14 @@ import {
   type V1Service,
   type V1ServicePort,
 } from '@kubernetes/client-node';
-import { KubeletBackoff } from './backoff.ts';
 import { KubeletEvents } from './events.ts';
 import { IpPool } from './ips.ts';
-import { informers, kubeApi } from './kube.ts';
+import { informers, kubeApi } from './kube-api.ts';
+import { KubeletBackoff } from './kubelet-backoff.ts';
 import { RunnerLease } from './lease.ts';
-import { runnerMetrics } from './metrics.ts';
 import { PodWorker, type RunnerContext } from './pod.ts';
-import { ServiceProxies, selects } from './services.ts';
+import { runnerMetrics } from './runner-metrics.ts';
+import { ServiceProxies, selects } from './service-proxy.ts';
 
 /** KWOK manages nodes with this annotation (the sim's convention, services/sim/src/nodes.ts). */
 export const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node';

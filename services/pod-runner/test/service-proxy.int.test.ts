@@ -6,10 +6,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '@kubeblink/core';
+import { runLoad } from '@kubeblink/demo-app/load';
 import type { V1Service } from '@kubernetes/client-node';
-import { runLoad } from '../src/load.ts';
 import { KUBEBLINK_BIN } from '../src/process.ts';
-import { ENDPOINT_ANNOTATION, ENDPOINTS_ANNOTATION, ServiceProxies, selects } from '../src/services.ts';
+import { ENDPOINT_ANNOTATION, ENDPOINTS_ANNOTATION, ServiceProxies, selects } from '../src/service-proxy.ts';
 
 function app(name: string): Promise<Server> {
   const s = createServer((_req, res) => {

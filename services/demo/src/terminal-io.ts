@@ -2,7 +2,7 @@
 // stderr (redrawn in place on a terminal; otherwise one line per 10 s of waiting, so logs stay short),
 // and Enter between steps.
 import { createInterface } from 'node:readline/promises';
-import type { DemoIO } from './runner.ts';
+import type { DemoIO } from './step-runner.ts';
 import { DemoInterrupted } from './wait.ts';
 
 /** Wraps each line at `width` columns, keeping a line's leading indentation on its continuations. */

@@ -1,86 +1,9 @@
-// The watcher and one virtual LED service per node, in this process, each with its own logger (to
-// up's log file) and metrics registry, connected to up's broker with the credentials it made.
-import {
-  BusClient,
-  type Component,
-  createLogger,
-  createRegistry,
-  type Logger,
-  loadSettings,
-  type ServiceRuntime,
-  VERSION,
-} from '@kubeblink/core';
-import type { LedService } from '@kubeblink/led';
+// The watcher in up's process, with its own logger (to up's log file) and metrics registry,
+// publishing to up's broker with the credentials it made.
+import { BusClient, type Component, type Logger, loadSettings, type ServiceRuntime, VERSION } from '@kubeblink/core';
 import type { Pipeline, Source } from '@kubeblink/watcher';
 import type { Credentials } from './broker.ts';
 import { heavy } from './heavy.ts';
-
-export function runtime(
-  service: string,
-  instance: string,
-  logTo: NodeJS.WritableStream,
-  level: string,
-): ServiceRuntime {
-  return {
-    service,
-    instance,
-    log: createLogger({ service, level, format: 'json', destination: logTo }),
-    registry: createRegistry(service, false),
-  };
-}
-
-export interface BoardsOptions {
-  nodes: () => string[];
-  broker: () => string;
-  creds: Credentials;
-  cluster: string;
-  layout: 'talk' | 'compact';
-  logTo: NodeJS.WritableStream;
-  logLevel: string;
-}
-
-/** One virtual board per node; no terminal rendering of their own (the screen draws them all). */
-export class BoardsComponent implements Component {
-  readonly name = 'led-boards';
-  services: LedService[] = [];
-  private readonly o: BoardsOptions;
-
-  constructor(o: BoardsOptions) {
-    this.o = o;
-  }
-
-  async start(): Promise<void> {
-    const { o } = this;
-    const { LedService } = await heavy.led();
-    for (const node of o.nodes()) {
-      const instance = `up-led-${node}`;
-      const settings = loadSettings('ledSettings', {
-        flags: {
-          node,
-          board: 'virtual',
-          layout: o.layout,
-          broker: o.broker(),
-          cluster: o.cluster,
-          username: o.creds.username,
-          password: o.creds.password,
-          instance,
-          httpHost: '127.0.0.1',
-          httpPort: 0,
-        },
-        env: {},
-      });
-      const svc = await LedService.create({ settings, rt: runtime('led', instance, o.logTo, o.logLevel) });
-      this.services.push(svc);
-      await svc.start();
-    }
-  }
-
-  async stop(): Promise<void> {
-    const all = this.services;
-    this.services = [];
-    await Promise.all(all.map((s) => s.stop()));
-  }
-}
 
 export interface WatcherOptions {
   broker: () => string;
@@ -89,8 +12,8 @@ export interface WatcherOptions {
   kubeconfig: () => string | undefined;
   /** A recording source (replay in a loop), used instead of the live API when set. */
   recording: () => Source | undefined;
-  logTo: NodeJS.WritableStream;
-  logLevel: string;
+  /** The watcher's logger and registry (UpLog.runtime). */
+  runtime: (service: string, instance: string) => ServiceRuntime;
 }
 
 /** The watcher's three parts (publisher, bus, pipeline) in their start order, as one component. */
@@ -108,7 +31,7 @@ export class WatcherComponent implements Component {
   async start(): Promise<void> {
     const { o } = this;
     const { createSource, Pipeline, watcherMetrics } = await heavy.watcher();
-    const rt = runtime('watcher', 'up-watcher', o.logTo, o.logLevel);
+    const rt = o.runtime('watcher', 'up-watcher');
     this.log = rt.log;
     const metrics = watcherMetrics(rt.registry);
     const settings = loadSettings('watcherSettings', {

@@ -3,8 +3,9 @@
 // fault controls, the hpa demo's load).
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { runLoad } from '@kubeblink/demo-app/load';
 import { applyObjects, deleteObjects, waitGone } from '@kubeblink/kube';
-import { ENDPOINT_ANNOTATION, runLoad } from '@kubeblink/pod-runner';
+import { ENDPOINT_ANNOTATION } from '@kubeblink/pod-runner';
 import { heartbeatLeaseSpec, KWOK_ANNOTATION, setNodeHeartbeat, simClient } from '@kubeblink/sim';
 import {
   CoordinationV1Api,
@@ -14,8 +15,8 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
-import type { Cleanups, DemoIO } from './runner.ts';
-import type { BusView, DemoContext } from './types.ts';
+import type { BusView, DemoContext } from './demo.ts';
+import type { Cleanups, DemoIO } from './step-runner.ts';
 
 /** The hpa demo's load generator (deploy/demos/hpa/load-generator.yaml), applied only on a real cluster. */
 export const LOAD_GENERATOR = 'load-generator';

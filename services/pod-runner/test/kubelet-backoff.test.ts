@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { goDuration, KubeletBackoff } from '../src/backoff.ts';
+import { goDuration, KubeletBackoff } from '../src/kubelet-backoff.ts';
 
 describe('KubeletBackoff (flowcontrol.Backoff as the kubelet uses it)', () => {
   it('lets the first crash restart at once, then backs off 10s, 20s, 40s ... up to 300s', () => {

@@ -1,6 +1,8 @@
 // A small open-loop load generator for the autoscaling demo: N requests a second for S seconds
 // (a new request every 1/N s, whether or not earlier ones finished, up to a cap in flight),
-// counting answers per pod so a test can see which processes served them.
+// counting answers per pod so a test can see which processes served them. It lives with the demo app
+// because it is the demo app's client: it reads the app's reply (`pod`), and on a real cluster it runs
+// as `kubeblink load` from the demo app's image (deploy/demos/hpa/load-generator.yaml).
 import { request } from 'node:http';
 
 export interface LoadOptions {

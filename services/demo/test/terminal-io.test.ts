@@ -1,7 +1,7 @@
 // Narration wrapping: lines fit the width, continuation lines keep the line's indentation.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { wrap } from '../src/terminal.ts';
+import { wrap } from '../src/terminal-io.ts';
 
 describe('wrap', () => {
   it('breaks long lines between words, keeping the indentation', () => {

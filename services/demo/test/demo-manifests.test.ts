@@ -8,9 +8,9 @@ import { describe, it } from 'node:test';
 import type { BrokerUsers } from '@kubeblink/schemas';
 import type { V1PodTemplateSpec } from '@kubernetes/client-node';
 import { parse } from 'yaml';
+import { demoNamespace } from '../src/demo.ts';
+import { demoObjects } from '../src/demo-manifests.ts';
 import { DEMOS } from '../src/demos/index.ts';
-import { demoObjects } from '../src/manifests.ts';
-import { demoNamespace } from '../src/types.ts';
 
 type Templated = { kind?: string; metadata?: { name?: string }; spec?: { template?: V1PodTemplateSpec } };
 

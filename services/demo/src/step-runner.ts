@@ -1,7 +1,7 @@
 // The step runner: narration, a pause before each step (unless --yes), the action, then each awaited
 // state with a progress line; checkpoints for tests; and the clean-up at the end, on a failure and on
 // Ctrl-C (the signal aborts the current pause, action or wait, then everything deferred is undone).
-import type { BusSource, BusView, Demo, DemoContext } from './types.ts';
+import type { BusSource, BusView, Demo, DemoContext } from './demo.ts';
 import { DemoInterrupted, waitFor } from './wait.ts';
 
 export interface DemoIO {

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it, mock } from 'node:test';
 import type { ClusterEvent, PodState } from '@kubeblink/schemas';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { Cleanups, type DemoIO, runSteps } from '../src/runner.ts';
-import type { BusSource, Demo, DemoContext, Step } from '../src/types.ts';
+import type { BusSource, Demo, DemoContext, Step } from '../src/demo.ts';
+import { Cleanups, type DemoIO, runSteps } from '../src/step-runner.ts';
 import { DemoInterrupted, WaitTimeout } from '../src/wait.ts';
 
 class FakeBus implements BusSource {
