@@ -11,34 +11,9 @@ import { kubeReviewer, type Reviewer, TokenReviewCache } from './tokens.ts';
 import { Listeners, PACKET_TOO_LARGE } from './transport.ts';
 import { type UsersTable, UsersWatcher } from './users.ts';
 
-/** Settings with the schema's defaults filled in (loadSettings/validateConfig do that). */
-export type ResolvedBrokerSettings = BrokerSettings &
-  Required<
-    Pick<
-      BrokerSettings,
-      | 'host'
-      | 'port'
-      | 'wsPort'
-      | 'maxPayload'
-      | 'publishRate'
-      | 'publishBurst'
-      | 'drainTimeout'
-      | 'concurrency'
-      | 'queueLimit'
-      | 'maxInflight'
-      | 'connectTimeout'
-      | 'shutdownTimeout'
-      | 'heartbeatInterval'
-      | 'maxTopicLevels'
-      | 'usersPollInterval'
-      | 'tokenAuth'
-      | 'tokenAudience'
-      | 'tokenCacheSeconds'
-    >
-  >;
-
 export interface BrokerOptions {
-  settings: ResolvedBrokerSettings;
+  /** Validated settings: the schema's defaults are filled in (loadSettings, validateConfig). */
+  settings: BrokerSettings;
   log: Logger;
   registry: Registry;
   /** Replaces the Kubernetes TokenReview call (unit tests); enables token authentication. */

@@ -87,7 +87,10 @@ export function createHooks(opts: HooksOptions) {
     log.warn({ action, reason, ...fields }, `refused ${action}`);
   };
 
-  /** ACL, size and schema checks shared by PUBLISH and the will of CONNECT; null when allowed. */
+  /**
+   * ACL, size and schema checks shared by PUBLISH and the will of CONNECT: the denial, or when
+   * allowed the message kind (`other` outside kubeblink/), the `kind` label of the published counter.
+   */
   type Check = { reason: PublishDenial; detail: string } | { ok: string };
   function checkPublish(
     state: ClientState,

@@ -1,5 +1,5 @@
 export { Authenticator } from './auth.ts';
-export { Broker, type BrokerOptions, type ResolvedBrokerSettings } from './broker.ts';
+export { Broker, type BrokerOptions } from './broker.ts';
 export { brokerCommand } from './command.ts';
 export { createHooks, MQTT5_REASON } from './hooks.ts';
 export { hashPassword, verifyPassword } from './password.ts';

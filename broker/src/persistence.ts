@@ -8,18 +8,12 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Logger } from '@kubeblink/core';
+import type { BrokerSettings } from '@kubeblink/schemas';
 
 const require = createRequire(import.meta.url);
 
-export type PersistenceKind = 'auto' | 'memory' | 'level' | 'redis';
-
-export interface PersistenceSettings {
-  persistence?: PersistenceKind | undefined;
-  dataDir?: string | undefined;
-  redisUrl?: string | undefined;
-  /** Deliveries in flight (mqemitter-redis takes it directly; Aedes passes it to its default mq). */
-  concurrency?: number | undefined;
-}
+/** `concurrency` (deliveries in flight): mqemitter-redis takes it directly; Aedes passes it to its default mq. */
+export type PersistenceSettings = Pick<BrokerSettings, 'persistence' | 'dataDir' | 'redisUrl' | 'concurrency'>;
 
 export interface Backend {
   kind: 'memory' | 'level' | 'redis';
@@ -32,7 +26,7 @@ export interface Backend {
 }
 
 export function resolveKind(s: PersistenceSettings): 'memory' | 'level' | 'redis' {
-  const kind = s.persistence ?? 'auto';
+  const kind = s.persistence;
   if (kind === 'auto') return s.dataDir ? 'level' : 'memory';
   if (kind === 'level' && !s.dataDir) throw new Error('persistence level needs --data-dir');
   if (kind === 'redis' && !s.redisUrl) throw new Error('persistence redis needs --redis-url');

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createRegistry, type Logger, type Registry, silentLogger } from '@kubeblink/core';
 import { type BrokerSettings, type ServiceAccountRole, validateConfig } from '@kubeblink/schemas';
 import { stringify } from 'yaml';
-import { Broker, type ResolvedBrokerSettings } from './broker.ts';
+import { Broker } from './broker.ts';
 import { hashPassword } from './password.ts';
 import type { Reviewer } from './tokens.ts';
 
@@ -44,7 +44,7 @@ export interface TestBroker {
   /** ws://127.0.0.1:<wsPort> */
   wsUrl: string;
   registry: Registry;
-  settings: ResolvedBrokerSettings;
+  settings: BrokerSettings;
   /** The users file (rewrite it with writeUsers to test reloads). */
   usersFile: string | undefined;
   writeUsers(users: TestUser[], serviceAccounts?: ServiceAccountRole[]): Promise<void>;
@@ -81,7 +81,7 @@ export async function startTestBroker(opts: TestBrokerOptions = {}): Promise<Tes
   };
   const valid = validateConfig('brokerSettings', raw);
   if (!valid.ok) throw new Error(`startTestBroker: invalid settings: ${valid.errors.join('; ')}`);
-  const settings = raw as unknown as ResolvedBrokerSettings;
+  const settings = valid.value;
   const registry = opts.registry ?? createRegistry('broker', false);
   const broker = new Broker({ settings, log: opts.log ?? silentLogger(), registry, reviewer: opts.reviewer });
   await broker.start();

@@ -1,5 +1,6 @@
 // The shared HTTP endpoint of every long-running service: /healthz, /readyz, /metrics, plus
-// routes a service adds (the LED service's /leds). node:http is enough for a handful of GET routes.
+// routes a service adds (the LED service's /leds, the demo app's fault controls). node:http is
+// enough for a handful of routes.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -16,7 +17,13 @@ export interface HealthServerOptions {
   healthy?: () => boolean;
   /** Readiness: e.g. the watcher after its first sync. */
   ready: () => boolean;
+  /**
+   * More routes: by path for GET and HEAD (`'/leds'`), or by method and path (`'POST /fault/exit'`).
+   * A route may take over a built-in endpoint (the demo app answers its own probes).
+   */
   routes?: Record<string, Route>;
+  /** Answers what no route matches (default: 405 to methods other than GET and HEAD, else 404). */
+  notFound?: Route;
 }
 
 export class HealthServer {
@@ -54,20 +61,30 @@ export class HealthServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
+    const read = req.method === 'GET' || req.method === 'HEAD';
+    const route = this.opts.routes?.[`${req.method} ${path}`] ?? (read ? this.byPath(path) : undefined);
+    if (route) return route(req, res);
+    if (this.opts.notFound) return this.opts.notFound(req, res);
+    if (!read) {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    if (path === '/healthz') return text(res, (this.opts.healthy ?? (() => true))() ? 200 : 503);
-    if (path === '/readyz') return text(res, this.opts.ready() ? 200 : 503);
-    if (path === '/metrics') {
-      const body = await this.opts.registry.metrics();
-      res.writeHead(200, { 'content-type': this.opts.registry.contentType }).end(body);
-      return;
-    }
-    const route = this.opts.routes?.[path];
-    if (route) return route(req, res);
     text(res, 404);
+  }
+
+  /** The GET and HEAD route of a path: the service's own, else a built-in endpoint. */
+  private byPath(path: string): Route | undefined {
+    const own = this.opts.routes?.[path];
+    if (own) return own;
+    if (path === '/healthz') return (_req, res) => text(res, (this.opts.healthy ?? (() => true))() ? 200 : 503);
+    if (path === '/readyz') return (_req, res) => text(res, this.opts.ready() ? 200 : 503);
+    if (path === '/metrics') return (_req, res) => this.metrics(res);
+    return undefined;
+  }
+
+  private async metrics(res: ServerResponse): Promise<void> {
+    const body = await this.opts.registry.metrics();
+    res.writeHead(200, { 'content-type': this.opts.registry.contentType }).end(body);
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,7 @@
 // The parts every long-running service builds from its settings in the same way.
 import type { Role } from './acl.ts';
 import { BusClient, type BusClientOptions, type BusIdentity } from './bus/client.ts';
+import { HealthServer, type HealthServerOptions } from './http.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createRegistry, type Registry } from './metrics.ts';
 import { defaultInstance, VERSION } from './version.ts';
@@ -13,6 +14,12 @@ export interface BusSettings {
   password?: string;
   passwordFile?: string;
   instance?: string;
+}
+
+/** Settings every long-running service has for its /healthz, /readyz and /metrics endpoint. */
+export interface HttpSettings {
+  httpHost: string;
+  httpPort: number;
 }
 
 export interface LogSettings {
@@ -57,5 +64,20 @@ export function busFromSettings(
     log: rt.log,
     registry: rt.registry,
     ...extra,
+  });
+}
+
+/** The /healthz, /readyz and /metrics server of a service, on its httpHost and httpPort. */
+export function healthServerFromSettings(
+  settings: HttpSettings,
+  rt: ServiceRuntime,
+  endpoints: Pick<HealthServerOptions, 'ready' | 'healthy' | 'routes' | 'notFound'>,
+): HealthServer {
+  return new HealthServer({
+    host: settings.httpHost,
+    port: settings.httpPort,
+    registry: rt.registry,
+    log: rt.log,
+    ...endpoints,
   });
 }

@@ -56,4 +56,39 @@ describe('health server', () => {
       await server.stop();
     }
   });
+
+  it('routes by method and path, lets a route take over a probe, and hands the rest to notFound', async () => {
+    const calls: string[] = [];
+    const server = new HealthServer({
+      host: '127.0.0.1',
+      port: 0,
+      registry: createRegistry('svc', false),
+      log: silentLogger(),
+      ready: () => true,
+      routes: {
+        'GET /healthz': (_req, res) => sendJson(res, { ok: false }, 500),
+        'POST /fault': (req, res) => {
+          calls.push(req.url ?? '');
+          sendJson(res, { done: true }, 202);
+        },
+      },
+      notFound: (req, res) => sendJson(res, { error: `no route ${req.method} ${req.url}` }, 404),
+    });
+    await server.start();
+    const base = `http://127.0.0.1:${server.port}`;
+    try {
+      const probe = await fetch(`${base}/healthz`);
+      assert.deepEqual([probe.status, await probe.json()], [500, { ok: false }]);
+      // Only GET was taken over: HEAD still meets the built-in probe.
+      assert.equal((await fetch(`${base}/healthz`, { method: 'HEAD' })).status, 200);
+      assert.equal((await fetch(`${base}/readyz`)).status, 200);
+      const fault = await fetch(`${base}/fault?x=1`, { method: 'POST' });
+      assert.deepEqual([fault.status, await fault.json()], [202, { done: true }]);
+      assert.deepEqual(calls, ['/fault?x=1']);
+      const missing = await fetch(`${base}/fault`, { method: 'PUT' });
+      assert.deepEqual([missing.status, await missing.json()], [404, { error: 'no route PUT /fault' }]);
+    } finally {
+      await server.stop();
+    }
+  });
 });

@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { Controller, HealthServer, type Route, runUntilSignal, sendJson, serviceRuntime } from '@kubeblink/core';
+import {
+  Controller,
+  healthServerFromSettings,
+  type Route,
+  runUntilSignal,
+  sendJson,
+  serviceRuntime,
+} from '@kubeblink/core';
 import type { DashboardSettings } from '@kubeblink/schemas';
 import { Site } from './site.ts';
 
@@ -46,14 +53,7 @@ export function createDashboard(settings: DashboardSettings, opts: { dist?: stri
   const controller = new Controller(rt.log);
   const site = controller.add(new Site(routes, log, opts.dist));
   const http = controller.add(
-    new HealthServer({
-      host: settings.httpHost,
-      port: settings.httpPort,
-      registry: rt.registry,
-      log: rt.log,
-      ready: () => routes['/'] !== undefined,
-      routes,
-    }),
+    healthServerFromSettings(settings, rt, { ready: () => routes['/'] !== undefined, routes }),
   );
   return { controller, http, site, log: rt.log };
 }

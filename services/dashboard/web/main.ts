@@ -3,18 +3,10 @@
 import { connectKit } from '@kubeblink/kit';
 import { BUILTIN_LAYOUTS, LedEngine } from '@kubeblink/led-engine';
 import type { AppSignal, ClusterEvent } from '@kubeblink/schemas';
+import type { PageConfig } from '../src/main.ts';
 import { Board } from './board.ts';
 import { nodeRows, podRows, showDetails } from './details.ts';
 import { EventLog } from './log.ts';
-
-interface PageConfig {
-  broker: string | null;
-  cluster: string;
-  username: string | null;
-  password: string | null;
-  layout: 'talk' | 'compact';
-  nodes: string[];
-}
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const config = (await (await fetch('config.json')).json()) as PageConfig;

@@ -111,6 +111,20 @@ describe('demo app', () => {
     );
   });
 
+  it('serves its metrics, and its probes to HEAD without a signal', async () => {
+    await until(() => signals('request').length >= 1, 'a request signal');
+    const metrics = await fetch(`${base}/metrics`);
+    assert.equal(metrics.status, 200);
+    assert.match(await metrics.text(), /kubeblink_app_signals_total\{type="request",service="demo-app"\} \d/);
+    const [live, ready] = [signals('liveness').length, signals('readiness').length];
+    assert.equal((await fetch(`${base}/healthz`, { method: 'HEAD' })).status, 200);
+    assert.equal((await fetch(`${base}/readyz`, { method: 'HEAD' })).status, 200);
+    // One connection delivers in order: once the GET's signal is in, a HEAD's would be too.
+    await fetch(`${base}/readyz`);
+    await until(() => signals('readiness').length > ready, 'the GET probe signal');
+    assert.deepEqual([signals('liveness').length, signals('readiness').length], [live, ready + 1]);
+  });
+
   it('publishes heartbeats', async () => {
     await until(() => signals('heartbeat').length >= 2, 'heartbeats');
     assert.equal(signals('heartbeat')[0].data.version, 'v2');

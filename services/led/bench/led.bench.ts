@@ -5,15 +5,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { createRegistry, loadSettings, silentLogger } from '@kubeblink/core';
 import { BUILTIN_LAYOUTS, LedEngine } from '@kubeblink/led-engine';
 import { notReady, pending, pod, waiting } from '../../../packages/led-engine/test/fixtures.ts';
-import { LedService } from '../src/service.ts';
+import type { LedService } from '../src/service.ts';
+import { at, startLed, watcherBus } from '../test/support.ts';
 
 const SECONDS = Number(process.env.LED_BENCH_SECONDS ?? 8);
 const RATE = 200;
 const here = import.meta.dirname;
-const at = (s: number) => `2026-11-29T06:00:${String(s).padStart(2, '0')}Z`;
 
 function child(file: string, args: string[]): { proc: ChildProcess; line: Promise<string> } {
   const proc = spawn(process.execPath, [join(here, file), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -86,55 +85,17 @@ const pods = [
 const broker = child('broker-child.ts', []);
 const port = Number(await broker.line);
 const url = `mqtt://127.0.0.1:${port}`;
-const instance = 'led-bench';
-const svc = await LedService.create({
-  settings: loadSettings('ledSettings', {
-    env: {},
-    flags: {
-      node: 'pi1',
-      board: 'virtual',
-      layout: 'compact',
-      broker: url,
-      cluster: 'c',
-      httpHost: '127.0.0.1',
-      httpPort: 0,
-      fps: 50,
-      instance,
-    },
-  }),
-  rt: { service: 'led', instance, log: silentLogger(), registry: createRegistry('led', false) },
-});
-await svc.start();
+// The service as the integration tests start it: virtual board, compact layout, 50 fps, loopback HTTP.
+const svc = await startLed({ url });
 // The pods' states as the watcher would publish them (the load generator connects as admin).
 {
-  const { BusClient } = await import('@kubeblink/core');
-  const w = new BusClient({
-    url,
-    cluster: 'c',
-    instance: 'bench-watcher',
-    identity: { kind: 'watcher' },
-    role: 'watcher',
-    log: silentLogger(),
-    registry: createRegistry('w', false),
-  });
-  await w.start();
-  await new Promise<void>((r) => w.onConnect(() => r()));
+  const w = await watcherBus({ url });
   await w.publish({ kind: 'clusterStatus', cluster: 'c' }, { state: 'ready' });
   for (const p of pods)
     await w.publish({ kind: 'podState', cluster: 'c', node: 'pi1', namespace: p.namespace, pod: p.name }, p);
   await w.stop().catch(() => {});
   // w.stop() publishes the watcher's `offline`; say `ready` again as a live watcher would.
-  const again = new BusClient({
-    url,
-    cluster: 'c',
-    instance: 'bench-watcher-2',
-    identity: { kind: 'watcher' },
-    role: 'watcher',
-    log: silentLogger(),
-    registry: createRegistry('w2', false),
-  });
-  await again.start();
-  await new Promise<void>((r) => again.onConnect(() => r()));
+  const again = await watcherBus({ url });
   await again.publish({ kind: 'clusterStatus', cluster: 'c' }, { state: 'ready' });
   setTimeout(() => again.stop(), (SECONDS * 2 + 5) * 1000).unref();
 }

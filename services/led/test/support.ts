@@ -1,5 +1,6 @@
-// Shared by the LED service's integration tests: a service on the virtual board against a real
-// broker, and peers that publish as the watcher (states, events) and as an app (signals).
+// Shared by the LED service's integration tests and its benchmark (bench/led.bench.ts): a service on
+// the virtual board against a real broker, and peers that publish as the watcher (states, events)
+// and as an app (signals). A broker is anything with a url (the benchmark's runs in a child process).
 import { BusClient, createRegistry, filters, loadSettings, type Registry, silentLogger } from '@kubeblink/core';
 import type { LedSettings, PodState } from '@kubeblink/schemas';
 import { mosquittoPub } from '@kubeblink/test/support/mosquitto';
@@ -11,7 +12,9 @@ export { filters };
 
 let instances = 0;
 
-export async function startLed(broker: PlainBroker, over: Partial<LedSettings> = {}): Promise<LedService> {
+export type BrokerUrl = Pick<PlainBroker, 'url'>;
+
+export async function startLed(broker: BrokerUrl, over: Partial<LedSettings> = {}): Promise<LedService> {
   const instance = `led-test-${++instances}`;
   const registry: Registry = createRegistry('led', false);
   const svc = await LedService.create({
@@ -47,7 +50,7 @@ export async function leds(svc: LedService): Promise<LedPicture> {
 }
 
 /** The watcher's connection: publishes states, events and the cluster status with their contract flags. */
-export async function watcherBus(broker: PlainBroker, cluster = 'c'): Promise<BusClient> {
+export async function watcherBus(broker: BrokerUrl, cluster = 'c'): Promise<BusClient> {
   const bus = new BusClient({
     url: broker.url,
     cluster,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { Controller, HealthServer, runUntilSignal, serviceRuntime } from '@kubeblink/core';
+import { Controller, healthServerFromSettings, runUntilSignal, serviceRuntime } from '@kubeblink/core';
 import type { PodRunnerSettings } from '@kubeblink/schemas';
 import { RunnerAlreadyRunning } from './lease.ts';
 import { PodRunner, type PodRunnerOptions } from './pod-runner.ts';
@@ -43,15 +43,7 @@ export function createPodRunner(settings: PodRunnerSettings, extra: Partial<PodR
     },
     stop: () => runner.stop(),
   });
-  controller.add(
-    new HealthServer({
-      host: settings.httpHost,
-      port: settings.httpPort,
-      registry: rt.registry,
-      log: rt.log,
-      ready: () => started,
-    }),
-  );
+  controller.add(healthServerFromSettings(settings, rt, { ready: () => started }));
   return { controller, runner, log: rt.log };
 }
 

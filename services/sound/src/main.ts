@@ -1,4 +1,11 @@
-import { busFromSettings, Controller, counter, HealthServer, runUntilSignal, serviceRuntime } from '@kubeblink/core';
+import {
+  busFromSettings,
+  Controller,
+  counter,
+  healthServerFromSettings,
+  runUntilSignal,
+  serviceRuntime,
+} from '@kubeblink/core';
 import { Subscriber } from '@kubeblink/kit';
 import { attachToBus } from '@kubeblink/kit/bus';
 import type { AppSignal, ClusterEvent, SoundSettings } from '@kubeblink/schemas';
@@ -56,15 +63,7 @@ export function createSoundService(settings: SoundSettings, opts: SoundOptions =
       await speaker.stop();
     },
   });
-  const http = controller.add(
-    new HealthServer({
-      host: settings.httpHost,
-      port: settings.httpPort,
-      registry: rt.registry,
-      log: rt.log,
-      ready: () => bus.connected,
-    }),
-  );
+  const http = controller.add(healthServerFromSettings(settings, rt, { ready: () => bus.connected }));
   return { controller, bus, http, limiter, log: rt.log };
 }
 

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Broker, ResolvedBrokerSettings } from '@kubeblink/broker';
+import type { Broker } from '@kubeblink/broker';
 import type { Component, Logger, Registry } from '@kubeblink/core';
 import { validateConfig } from '@kubeblink/schemas';
 import { stringify } from 'yaml';
@@ -86,7 +86,7 @@ export class BrokerComponent implements Component {
       };
       const v = validateConfig('brokerSettings', raw);
       if (!v.ok) throw new Error(`broker settings: ${v.errors.join('; ')}`);
-      return raw as unknown as ResolvedBrokerSettings;
+      return v.value;
     };
     const attempt = async (port: number, wsPort: number) => {
       const b = new Broker({ settings: settings(port, wsPort), log: this.o.log, registry: this.o.registry });

@@ -11,15 +11,14 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { freePort } from '@kubeblink/core';
 import { PlainBroker } from '@kubeblink/test/support/plain-broker';
 import { loudSkip, startSim } from '@kubeblink/test/support/sim';
 import { until } from '@kubeblink/test/support/wait';
 import { parse as parseYaml } from 'yaml';
+import { WatcherProcess } from '../test/watcher-process.ts';
 
 const NODES = Number(process.env.BENCH_NODES ?? 1000);
 const PODS = Number(process.env.BENCH_PODS ?? 10_000);
-const CLI = new URL('../../cli/bin/kubeblink.js', import.meta.url).pathname;
 
 const kb = (pid: number, field: 'VmHWM' | 'VmRSS') =>
   Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
@@ -95,17 +94,11 @@ try {
   process.on('exit', () => rmSync(emptyDir, { recursive: true, force: true }));
   const empty = `${emptyDir}/empty.jsonl`;
   writeFileSync(empty, '{"kubeblink":"recording","version":1}\n');
-  const bare = spawn(process.execPath, [
-    CLI,
-    'watcher',
-    '--broker',
-    broker.url,
+  const { child: bare } = await WatcherProcess.spawn(broker.url, [
     '--source',
     'recording',
     '--recording',
     empty,
-    '--http-port',
-    '0',
     '--log-level',
     'warn',
   ]);
@@ -130,37 +123,16 @@ try {
       ];
   for (const [label, overrides] of variants) {
     const own = await new PlainBroker().start();
-    const httpPort = await freePort();
     const s0 = performance.now();
-    const child = spawn(
-      process.execPath,
-      [
-        CLI,
-        'watcher',
-        '--broker',
-        own.url,
-        '--kubeconfig',
-        sim.kubeconfig,
-        '--http-port',
-        String(httpPort),
-        '--http-host',
-        '127.0.0.1',
-        '--log-level',
-        'warn',
-      ],
-      { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...overrides } },
-    );
+    const watcher = await WatcherProcess.spawn(own.url, ['--kubeconfig', sim.kubeconfig, '--log-level', 'warn'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, ...overrides },
+    });
+    const { child } = watcher;
     // A watcher that dies (a bad flag, out of memory) fails the benchmark at once, not after the wait.
-    let exited: number | null | undefined;
-    child.once('exit', (code) => (exited = code));
-    await until(
-      async () =>
-        exited !== undefined || (await fetch(`http://127.0.0.1:${httpPort}/readyz`).catch(() => null))?.status === 200,
-      'watcher ready',
-      600_000,
-      100,
-    );
-    if (exited !== undefined) throw new Error(`the watcher exited with ${exited} (${label})`);
+    await watcher.ready(600_000, 100).catch((err: Error) => {
+      throw new Error(`${err.message} (${label})`);
+    });
     const syncMs = performance.now() - s0;
     await new Promise((r) => setTimeout(r, 5000));
     const rssAfter = kb(child.pid as number, 'VmRSS');

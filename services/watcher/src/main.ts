@@ -1,6 +1,14 @@
 // Wiring of `kubeblink watcher` and `kubeblink record` from their settings.
-import { busFromSettings, Controller, HealthServer, runUntilSignal, serviceRuntime, VERSION } from '@kubeblink/core';
-import type { RecordSettings, WatcherSettings } from '@kubeblink/schemas';
+import {
+  busFromSettings,
+  ConfigError,
+  Controller,
+  healthServerFromSettings,
+  runUntilSignal,
+  serviceRuntime,
+  VERSION,
+} from '@kubeblink/core';
+import { type RecordSettings, validateConfig, type WatcherSettings } from '@kubeblink/schemas';
 import { boundHeapGrowth } from './heap.ts';
 import { LeaseElector } from './lease.ts';
 import { watcherMetrics } from './metrics.ts';
@@ -18,13 +26,13 @@ export async function runWatcher(settings: WatcherSettings): Promise<void> {
   // clean: false, so that CONNACK's session-present flag tells whether the broker kept our session
   // (and with it, after a blip, its retained states); without it every reconnect republishes all.
   const bus = busFromSettings(
-    { ...settings, broker: settings.broker ?? 'mqtt://localhost:1883', cluster: settings.cluster ?? 'default' },
+    settings,
     rt,
     { role: 'watcher', identity: { kind: 'watcher', version: VERSION } },
     { clean: false },
   );
   const pipeline = new Pipeline({
-    cluster: settings.cluster ?? 'default',
+    cluster: settings.cluster,
     instance: rt.instance,
     bus,
     source,
@@ -33,22 +41,14 @@ export async function runWatcher(settings: WatcherSettings): Promise<void> {
     maxEvents: settings.eventQueueSize,
   });
   const controller = new Controller(rt.log);
-  controller.add(
-    new HealthServer({
-      host: settings.httpHost ?? '0.0.0.0',
-      port: settings.httpPort ?? 9103,
-      registry: rt.registry,
-      log: rt.log,
-      ready: () => pipeline.publisher.status === 'ready',
-    }),
-  );
+  controller.add(healthServerFromSettings(settings, rt, { ready: () => pipeline.publisher.status === 'ready' }));
   if (settings.leaseNamespace) {
     // Before the bus: a standby neither connects nor publishes (not even a last will).
     controller.add(
       new LeaseElector({
         http: await KubeHttp.load(settings.kubeconfig),
         namespace: settings.leaseNamespace,
-        name: settings.leaseName ?? `kubeblink-watcher-${settings.cluster ?? 'default'}`,
+        name: settings.leaseName ?? `kubeblink-watcher-${settings.cluster}`,
         identity: rt.instance,
         log: rt.log,
         // client-go's way: a leader that lost its lease exits at once and Kubernetes restarts it as a
@@ -63,7 +63,7 @@ export async function runWatcher(settings: WatcherSettings): Promise<void> {
   controller.add(pipeline);
   rt.log.info(
     {
-      source: settings.source ?? 'informer',
+      source: settings.source,
       cluster: settings.cluster,
       broker: settings.broker,
       v8Flags,
@@ -76,13 +76,15 @@ export async function runWatcher(settings: WatcherSettings): Promise<void> {
 export async function runRecord(settings: RecordSettings, file: string): Promise<void> {
   const rt = serviceRuntime('record', settings);
   const metrics = watcherMetrics(rt.registry);
-  const source = await createSource({ ...settings, source: 'informer' } as unknown as WatcherSettings, {
-    log: rt.log,
-    metrics,
-  });
+  // The watcher's own informer, with the watcher schema's defaults for what record has no option for.
+  const { kubeconfig, namespace, labelSelector } = settings;
+  const informer = validateConfig('watcherSettings', { source: 'informer', kubeconfig, namespace, labelSelector });
+  if (!informer.ok) throw new ConfigError('record settings', informer.errors);
+  const source = await createSource(informer.value, { log: rt.log, metrics });
+  // The header says what was recorded; null: every namespace, no selector (not a default).
   const writer = new RecordingWriter(file, {
-    namespace: settings.namespace ?? null,
-    labelSelector: settings.labelSelector ?? null,
+    namespace: namespace ?? null,
+    labelSelector: labelSelector ?? null,
   });
   const controller = new Controller(rt.log);
   controller.add({

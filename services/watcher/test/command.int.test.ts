@@ -2,28 +2,25 @@
 // broker: /readyz turns 200 only after the first sync is published, /metrics counts, and SIGTERM
 // leaves the cluster status `offline` (retained) and exits 0.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { freePort } from '@kubeblink/core';
 import { retainedMessages } from '@kubeblink/test/support/mosquitto';
 import { PlainBroker } from '@kubeblink/test/support/plain-broker';
 import { until } from '@kubeblink/test/support/wait';
 import { tempDir } from './fixtures.ts';
 import { writeRecording } from './recording-fixture.ts';
-
-const CLI = new URL('../../cli/bin/kubeblink.js', import.meta.url).pathname;
+import { WatcherProcess } from './watcher-process.ts';
 
 const broker = new PlainBroker();
-let child: ChildProcess | undefined;
+let watcher: WatcherProcess | undefined;
 let stderr = '';
 
 before(async () => {
   await broker.start();
 });
 after(async () => {
-  child?.kill('SIGKILL');
+  watcher?.child.kill('SIGKILL');
   await broker.stop();
 });
 
@@ -31,38 +28,19 @@ test('kubeblink watcher --source recording: readyz after the first sync, metrics
   const dir = tempDir('kubeblink-cli-');
   const file = join(dir, 'rec.jsonl');
   writeRecording(file);
-  const httpPort = await freePort();
   // What is asserted: /readyz answers 200 only once the status `ready` is retained on the broker.
-  child = spawn(
-    process.execPath,
-    [
-      CLI,
-      'watcher',
-      '--broker',
-      broker.url,
-      '--source',
-      'recording',
-      '--recording',
-      file,
-      '--speed',
-      '0',
-      '--http-port',
-      String(httpPort),
-      '--http-host',
-      '127.0.0.1',
-      '--instance',
-      'watcher-cli',
-      '--log-format',
-      'json',
-    ],
+  const w = await WatcherProcess.spawn(
+    broker.url,
+    ['--source', 'recording', '--recording', file, '--speed', '0', '--instance', 'watcher-cli', '--log-format', 'json'],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  watcher = w;
+  const { child } = w;
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const url = (p: string) => `http://127.0.0.1:${httpPort}${p}`;
-  await until(async () => (await fetch(url('/healthz'))).status === 200, 'healthz', 20_000);
+  await until(async () => (await fetch(w.url('/healthz'))).status === 200, 'healthz', 20_000);
   await until(
     async () => {
-      const ready = (await fetch(url('/readyz'))).status === 200;
+      const ready = (await fetch(w.url('/readyz'))).status === 200;
       if (!ready) return false;
       // readiness implies the status `ready` is on the broker
       const status = (await retainedMessages(broker.port, 'kubeblink/default/status'))[0];
@@ -72,7 +50,7 @@ test('kubeblink watcher --source recording: readyz after the first sync, metrics
     'readyz 200',
     20_000,
   );
-  const metrics = await (await fetch(url('/metrics'))).text();
+  const metrics = await (await fetch(w.url('/metrics'))).text();
   assert.match(metrics, /kubeblink_watcher_events_total\{type="io.kubeblink.pod.deleted",service="watcher"\} 1/);
   assert.match(metrics, /kubeblink_watcher_ready\{service="watcher"\} 1/);
   assert.match(metrics, /kubeblink_watcher_seconds_since_last_watch_event\{service="watcher"\} \d/);
@@ -84,20 +62,9 @@ test('kubeblink watcher --source recording: readyz after the first sync, metrics
 });
 
 test('kubeblink watcher with a missing recording fails with a clear message', async () => {
-  const p = spawn(
-    process.execPath,
-    [
-      CLI,
-      'watcher',
-      '--broker',
-      broker.url,
-      '--source',
-      'recording',
-      '--recording',
-      '/nonexistent/x.jsonl',
-      '--http-port',
-      '0',
-    ],
+  const { child: p } = await WatcherProcess.spawn(
+    broker.url,
+    ['--source', 'recording', '--recording', '/nonexistent/x.jsonl'],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
     },

@@ -17,28 +17,28 @@ export class SourceConfigError extends Error {
   override name = 'SourceConfigError';
 }
 
-export const sourceRegistry: Record<NonNullable<WatcherSettings['source']>, SourceFactory> = {
+export const sourceRegistry: Record<WatcherSettings['source'], SourceFactory> = {
   informer: async (s, deps) => {
     const { InformerSource } = await import('./informer.ts');
     return new InformerSource({
       kubeconfig: s.kubeconfig,
       namespace: s.namespace,
       labelSelector: s.labelSelector,
-      pageSize: s.pageSize ?? 500,
-      watchTimeoutSeconds: s.watchTimeout ?? 300,
-      watchdogSeconds: s.watchdog ?? 150,
-      relistIntervalSeconds: s.relistInterval ?? 0,
+      pageSize: s.pageSize,
+      watchTimeoutSeconds: s.watchTimeout,
+      watchdogSeconds: s.watchdog,
+      relistIntervalSeconds: s.relistInterval,
       ...deps,
     });
   },
   recording: async (s, deps) => {
     if (!s.recording) throw new SourceConfigError('--source recording needs --recording FILE');
-    return new RecordingSource({ file: s.recording, speed: s.speed ?? 1, log: deps.log });
+    return new RecordingSource({ file: s.recording, speed: s.speed, log: deps.log });
   },
 };
 
 export async function createSource(settings: WatcherSettings, deps: SourceDeps): Promise<Source> {
-  const factory = sourceRegistry[settings.source ?? 'informer'];
+  const factory = sourceRegistry[settings.source];
   if (!factory) throw new SourceConfigError(`unknown source ${settings.source}`);
   return factory(settings, deps);
 }
