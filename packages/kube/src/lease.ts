@@ -1,26 +1,57 @@
-// Optional leader election (--lease-namespace): only the holder of a coordination.k8s.io/v1 Lease
-// runs the watcher, so a rolling update (or a second replica) never has two watchers publishing for
-// one cluster. It follows client-go's leaderelection: a lease is taken over only after it went
-// unrenewed for leaseDurationSeconds as observed by this process's own clock (no clock comparison
-// between machines), and the leader gives up when it could not renew within the renew deadline,
-// which is shorter than the lease, so that it stops before anyone else can start.
+// The one Lease of kubeblink: a coordination.k8s.io/v1 Lease held by one process at a time, over the
+// plain API client (kube-http.ts, so that the watcher never loads client-node). Two singletons use it:
+// - the watcher (--lease-namespace), as a leader election: only the holder runs, so a rolling update
+//   (or a second replica) never has two watchers publishing for one cluster; a standby waits;
+// - the pod runner, as a guard: two runners would each start processes for the same pods and fight
+//   over their status, so a second runner refuses to start while a live one holds the lease.
+// It follows client-go's leaderelection (tools/leaderelection/leaderelection.go): a standby takes a
+// lease over only after it went unrenewed for leaseDurationSeconds as observed by its own clock (no
+// clock comparison between machines), and a holder gives up when it could not renew within the renew
+// deadline, which is shorter than the lease, so that it stops before anyone else can start.
 // RBAC: get, create, update on leases in that namespace.
-import { setTimeout as sleep } from 'node:timers/promises';
+import timers from 'node:timers/promises';
 import type { Component, Logger } from '@kubeblink/core';
-import type { KubeHttp } from './source/kube-http.ts';
+
+/** What the Lease needs of an API client (KubeHttp has it). */
+export interface LeaseApi {
+  send(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
+}
 
 export interface LeaseOptions {
-  http: KubeHttp;
+  http: LeaseApi;
   namespace: string;
   name: string;
   identity: string;
   /** How long a lease lasts without renewal (default 15 s). */
   leaseSeconds?: number;
-  /** How often the holder renews and a candidate retries (default 2 s). */
+  /** How often the holder renews (default 2 s). */
   renewSeconds?: number;
+  /** How often a candidate looks at the lease again (default: renewSeconds). */
+  retrySeconds?: number;
+  /** The holder gives up after failing to renew for this long (default: two thirds of the lease;
+   * client-go's defaults are 10 s of 15 s). Infinity: only a lease written by another is lost. */
+  renewDeadlineSeconds?: number;
+  /**
+   * While another holds the lease: 'standby' (default) waits until it is released or expires;
+   * 'refuse' makes start() reject with LeaseHeld as soon as the holder is seen renewing it, and with
+   * the request's error when the API cannot be reached. A refusing candidate takes over a lease whose
+   * renewTime plus its duration has passed by this clock: a crashed holder's successor on the same
+   * machine starts at once instead of waiting out a lease it has just seen.
+   */
+  whenHeld?: 'standby' | 'refuse';
   log: Logger;
-  /** Called once when leadership is lost; the watcher exits then (Kubernetes restarts it as a candidate). */
+  /** Called once when the lease is lost while held (another wrote it, or the renew deadline passed). */
   onLost: () => void;
+}
+
+/** start() of a refusing candidate: a live holder renews the lease. */
+export class LeaseHeld extends Error {
+  override name = 'LeaseHeld';
+  readonly holder: string;
+  constructor(holder: string, lease: string) {
+    super(`${holder} holds the Lease ${lease} and renews it`);
+    this.holder = holder;
+  }
 }
 
 interface LeaseSpec {
@@ -30,13 +61,13 @@ interface LeaseSpec {
   renewTime?: string;
   leaseTransitions?: number;
 }
-interface Lease {
+interface LeaseObject {
   metadata: { name: string; namespace: string; resourceVersion?: string };
   spec?: LeaseSpec;
 }
 
-// MicroTime: RFC 3339 with microseconds.
-const microTime = (d = new Date()) => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+/** metav1.MicroTime: RFC 3339 with exactly six fractional digits. */
+export const microTime = (d = new Date()) => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 
 export class LeaseElector implements Component {
   readonly name = 'lease';
@@ -44,9 +75,13 @@ export class LeaseElector implements Component {
   private readonly log: Logger;
   private readonly leaseMs: number;
   private readonly renewMs: number;
+  private readonly retryMs: number;
+  private readonly deadlineMs: number;
+  /** The lease record as last read, and when this process first saw it so (client-go's observedTime). */
   private observed: { record: string; at: number } | undefined;
+  private held: 'me' | 'other' | 'nobody' = 'nobody';
   private leading = false;
-  private stopped = false;
+  private stopping = new AbortController();
   private loop: Promise<void> | undefined;
 
   constructor(o: LeaseOptions) {
@@ -54,6 +89,8 @@ export class LeaseElector implements Component {
     this.log = o.log.child({ module: 'lease', lease: `${o.namespace}/${o.name}` });
     this.leaseMs = (o.leaseSeconds ?? 15) * 1000;
     this.renewMs = (o.renewSeconds ?? 2) * 1000;
+    this.retryMs = (o.retrySeconds ?? o.renewSeconds ?? 2) * 1000;
+    this.deadlineMs = o.renewDeadlineSeconds !== undefined ? o.renewDeadlineSeconds * 1000 : (this.leaseMs * 2) / 3;
   }
 
   get isLeader(): boolean {
@@ -64,28 +101,41 @@ export class LeaseElector implements Component {
     return `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(this.o.namespace)}/leases`;
   }
 
+  private get leasePath(): string {
+    return `${this.path}/${encodeURIComponent(this.o.name)}`;
+  }
+
   /** Resolves once this process holds the lease (the components after it start only then). */
   async start(): Promise<void> {
-    this.stopped = false;
+    this.stopping = new AbortController();
+    this.observed = undefined;
     this.log.info({ identity: this.o.identity }, 'waiting for the lease');
-    while (!this.stopped && !(await this.tryAcquireOrRenew())) await sleep(this.renewMs);
-    if (this.stopped) return;
+    while (!(await this.tryAcquireOrRenew())) if (!(await this.pause(this.retryMs, true))) return;
+    if (this.stopping.signal.aborted) return;
     this.leading = true;
-    this.log.info({ identity: this.o.identity }, 'lease acquired: this watcher is active');
+    this.log.info({ identity: this.o.identity }, 'lease acquired');
     this.loop = this.renew();
   }
 
+  /** Waits; false when stop() came first. `ref`: whether the wait alone keeps the process alive. */
+  private async pause(ms: number, ref: boolean): Promise<boolean> {
+    try {
+      await timers.setTimeout(ms, undefined, { signal: this.stopping.signal, ref });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   private async renew(): Promise<void> {
-    // renew deadline: two thirds of the lease (client-go's defaults are 10 s of 15 s)
     let lastRenew = Date.now();
-    while (!this.stopped) {
-      await sleep(this.renewMs);
-      if (this.stopped) return;
+    // Unref'd: the holder's renewals never keep a process alive that is done otherwise.
+    while (await this.pause(this.renewMs, false)) {
       if (await this.tryAcquireOrRenew()) {
         lastRenew = Date.now();
         continue;
       }
-      if (this.held === 'other' || Date.now() - lastRenew > (this.leaseMs * 2) / 3) {
+      if (this.held === 'other' || Date.now() - lastRenew > this.deadlineMs) {
         this.leading = false;
         this.log.error({ identity: this.o.identity }, 'lease lost: stopping');
         this.o.onLost();
@@ -94,13 +144,11 @@ export class LeaseElector implements Component {
     }
   }
 
-  private held: 'me' | 'other' | 'nobody' = 'nobody';
-
   private async tryAcquireOrRenew(): Promise<boolean> {
     const { http, identity } = this.o;
     const now = new Date();
     try {
-      const got = await http.send('GET', `${this.path}/${encodeURIComponent(this.o.name)}`);
+      const got = await http.send('GET', this.leasePath);
       if (got.status === 404) {
         const created = await http.send('POST', this.path, {
           apiVersion: 'coordination.k8s.io/v1',
@@ -108,33 +156,44 @@ export class LeaseElector implements Component {
           metadata: { name: this.o.name, namespace: this.o.namespace },
           spec: this.spec(now, now, 0),
         });
+        // 409: another candidate created it first; the next round sees who.
         this.held = created.status === 201 ? 'me' : 'other';
         return created.status === 201;
       }
       if (got.status !== 200) throw new Error(`GET lease: HTTP ${got.status}`);
-      const lease = got.body as Lease;
+      const lease = got.body as LeaseObject;
       const spec = lease.spec ?? {};
+      const holder = spec.holderIdentity;
+      const mine = holder === identity;
       const record = JSON.stringify(spec);
+      const renewed = this.observed !== undefined && this.observed.record !== record;
       if (this.observed?.record !== record) this.observed = { record, at: Date.now() };
-      const mine = spec.holderIdentity === identity;
-      const duration = (spec.leaseDurationSeconds ?? this.leaseMs / 1000) * 1000;
-      if (!mine && spec.holderIdentity && Date.now() < this.observed.at + duration) {
+      // A holder never takes back a lease another has written: someone believes it holds it.
+      if (!mine && holder && (this.leading || !this.expired(spec, this.observed.at))) {
         this.held = 'other';
+        if (this.o.whenHeld === 'refuse' && renewed && !this.leading)
+          throw new LeaseHeld(holder, `${this.o.namespace}/${this.o.name}`);
         return false;
       }
       const acquire = mine && spec.acquireTime ? new Date(spec.acquireTime) : now;
       const transitions = (spec.leaseTransitions ?? 0) + (mine ? 0 : 1);
-      const put = await http.send('PUT', `${this.path}/${encodeURIComponent(this.o.name)}`, {
-        ...lease,
-        spec: this.spec(acquire, now, transitions),
-      });
+      // resourceVersion (in lease.metadata) makes a race between two writers lose cleanly (409) for one.
+      const put = await http.send('PUT', this.leasePath, { ...lease, spec: this.spec(acquire, now, transitions) });
       // 409: someone else wrote the lease first; the next round sees who.
       this.held = put.status === 200 ? 'me' : 'other';
       return put.status === 200;
     } catch (err) {
+      if (this.o.whenHeld === 'refuse' && !this.leading) throw err;
       this.log.warn({ err: (err as Error).message }, 'lease request failed');
       return false;
     }
+  }
+
+  /** Whether another's lease ran out: observed unrenewed for its duration (standby), or by its renewTime (refuse). */
+  private expired(spec: LeaseSpec, observedAt: number): boolean {
+    const duration = (spec.leaseDurationSeconds ?? this.leaseMs / 1000) * 1000;
+    if (this.o.whenHeld !== 'refuse') return Date.now() >= observedAt + duration;
+    return !spec.renewTime || new Date(spec.renewTime).getTime() + duration <= Date.now();
   }
 
   private spec(acquire: Date, renew: Date, transitions: number): LeaseSpec {
@@ -149,15 +208,15 @@ export class LeaseElector implements Component {
 
   /** Gives the lease up at once on a clean shutdown, so that a standby takes over without waiting. */
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.stopping.abort();
     await this.loop;
     if (!this.leading) return;
     this.leading = false;
     try {
-      const got = await this.o.http.send('GET', `${this.path}/${encodeURIComponent(this.o.name)}`);
-      const lease = got.body as Lease;
+      const got = await this.o.http.send('GET', this.leasePath);
+      const lease = got.body as LeaseObject;
       if (got.status === 200 && lease.spec?.holderIdentity === this.o.identity) {
-        await this.o.http.send('PUT', `${this.path}/${encodeURIComponent(this.o.name)}`, {
+        await this.o.http.send('PUT', this.leasePath, {
           ...lease,
           spec: { ...lease.spec, holderIdentity: null, leaseDurationSeconds: 1, renewTime: microTime() },
         });

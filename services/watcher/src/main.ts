@@ -1,10 +1,9 @@
 // Wiring of `kubeblink watcher` and `kubeblink record` from their settings.
 import { busFromSettings, Controller, HealthServer, runUntilSignal, serviceRuntime, VERSION } from '@kubeblink/core';
+import { KubeHttp, LeaseElector } from '@kubeblink/kube/plain';
 import type { RecordSettings, WatcherSettings } from '@kubeblink/schemas';
 import { boundHeapGrowth } from './heap.ts';
-import { LeaseElector } from './lease.ts';
 import { watcherMetrics } from './metrics.ts';
-import { KubeHttp } from './source/kube-http.ts';
 import { RecordingWriter } from './source/recording.ts';
 import { createSource } from './source/registry.ts';
 import { Pipeline } from './watcher.ts';
