@@ -7,11 +7,11 @@ import { KUBEBLINK_BIN } from './process.ts';
 export { KubeletBackoff } from './backoff.ts';
 export { podRunnerCommand } from './command.ts';
 export { resolveImage } from './image.ts';
-export { RUNNER_LEASE, RunnerAlreadyRunning } from './lease.ts';
 export { type LoadOptions, type LoadResult, runLoad } from './load.ts';
 export { createPodRunner, defaultStateDir } from './main.ts';
 export { USAGE_CPU_ANNOTATION, USAGE_MEMORY_ANNOTATION } from './pod.ts';
 export { HEARTBEAT_STOPPED_HOLDER, PodRunner } from './runner.ts';
+export { RUNNER_LEASE, RunnerAlreadyRunning } from './runner-lease.ts';
 export { ENDPOINT_ANNOTATION, ENDPOINTS_ANNOTATION } from './services.ts';
 
 export interface RunningPodRunner {
