@@ -11,7 +11,7 @@ export {
   simUp,
   type UpOptions,
 } from './cluster.ts';
-export { KubeClient } from './kube.ts';
+export { KubeClient } from './kube-client.ts';
 export {
   HEARTBEAT_STOPPED_HOLDER,
   heartbeatLeaseSpec,
