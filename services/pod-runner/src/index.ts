@@ -7,10 +7,10 @@ import { KUBEBLINK_BIN } from './process.ts';
 export { podRunnerCommand } from './command.ts';
 export { resolveImage } from './image.ts';
 export { KubeletBackoff } from './kubelet-backoff.ts';
-export { RUNNER_LEASE, RunnerAlreadyRunning } from './lease.ts';
 export { createPodRunner, defaultStateDir } from './main.ts';
 export { USAGE_CPU_ANNOTATION, USAGE_MEMORY_ANNOTATION } from './pod.ts';
 export { HEARTBEAT_STOPPED_HOLDER, PodRunner } from './pod-runner.ts';
+export { RUNNER_LEASE, RunnerAlreadyRunning } from './runner-lease.ts';
 export { ENDPOINT_ANNOTATION, ENDPOINTS_ANNOTATION } from './service-proxy.ts';
 
 export interface RunningPodRunner {

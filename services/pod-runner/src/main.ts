@@ -2,25 +2,21 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Controller, healthServerFromSettings, runUntilSignal, serviceRuntime } from '@kubeblink/core';
+import { defaultKubeconfigPath } from '@kubeblink/kube/plain';
 import type { PodRunnerSettings } from '@kubeblink/schemas';
-import { RunnerAlreadyRunning } from './lease.ts';
 import { PodRunner, type PodRunnerOptions } from './pod-runner.ts';
+import { RunnerAlreadyRunning } from './runner-lease.ts';
 
 export function defaultStateDir(): string {
   const base = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
   return join(base, 'kubeblink', 'pod-runner');
 }
 
-function defaultKubeconfig(): string {
-  const env = process.env.KUBECONFIG?.split(':').find(Boolean);
-  return env ?? join(homedir(), '.kube', 'config');
-}
-
 /** The runner and its health server as one controller (for `kubeblink pod-runner` and `sim up`). */
 export function createPodRunner(settings: PodRunnerSettings, extra: Partial<PodRunnerOptions> = {}) {
   const rt = serviceRuntime('pod-runner', settings);
   const runner = new PodRunner({
-    kubeconfig: settings.kubeconfig ?? defaultKubeconfig(),
+    kubeconfig: settings.kubeconfig ?? defaultKubeconfigPath(),
     stateDir: settings.stateDir ?? defaultStateDir(),
     log: rt.log,
     broker: settings.broker,
@@ -48,7 +44,7 @@ export function createPodRunner(settings: PodRunnerSettings, extra: Partial<PodR
 }
 
 export async function runPodRunner(settings: PodRunnerSettings): Promise<void> {
-  const kubeconfig = settings.kubeconfig ?? defaultKubeconfig();
+  const kubeconfig = settings.kubeconfig ?? defaultKubeconfigPath();
   if (!existsSync(kubeconfig)) {
     console.error(
       `kubeblink pod-runner: no kubeconfig at ${kubeconfig}; give --kubeconfig (\`kubeblink sim up\` prints KUBECONFIG=...)`,

@@ -1,10 +1,9 @@
 // The pod runner: plays the kubelet of every KWOK node for pods labelled kubeblink.io/runner=true
 // (KWOK's stages skip those). Watches pods, nodes, node leases and services; one PodWorker per pod.
 import { freePort, type Logger, type Registry } from '@kubeblink/core';
+import { loadKubeConfig } from '@kubeblink/kube';
 import {
-  CoordinationV1Api,
   CoreV1Api,
-  KubeConfig,
   type V1Lease,
   type V1Node,
   type V1Pod,
@@ -15,8 +14,8 @@ import { KubeletEvents } from './events.ts';
 import { IpPool } from './ips.ts';
 import { informers, kubeApi } from './kube-api.ts';
 import { KubeletBackoff } from './kubelet-backoff.ts';
-import { RunnerLease } from './lease.ts';
 import { PodWorker, type RunnerContext } from './pod.ts';
+import { RunnerLease } from './runner-lease.ts';
 import { runnerMetrics } from './runner-metrics.ts';
 import { ServiceProxies, selects } from './service-proxy.ts';
 
@@ -67,12 +66,11 @@ export class PodRunner {
   constructor(opts: PodRunnerOptions) {
     this.opts = opts;
     this.log = opts.log.child({ module: 'pod-runner' });
-    const kc = new KubeConfig();
-    kc.loadFromFile(opts.kubeconfig);
+    const kc = loadKubeConfig({ kubeconfig: opts.kubeconfig });
     this.api = kubeApi(kc);
     this.inf = informers(kc);
     this.events = new KubeletEvents(kc.makeApiClient(CoreV1Api), this.log);
-    this.lease = new RunnerLease(kc.makeApiClient(CoordinationV1Api), this.log);
+    this.lease = new RunnerLease(kc, this.log);
     const base = (opts.backoffBaseSeconds ?? 10) * 1000;
     const max = (opts.backoffMaxSeconds ?? 300) * 1000;
     this.ctx = {

@@ -1,6 +1,6 @@
 // @kubeblink/sim: a simulated Kubernetes cluster on one machine (see ../README.md).
 export { binariesReady, binDir, buildScript, ensureBinaries } from './build.ts';
-export { KubeClient } from './kube.ts';
+export { KubeClient } from './kube-client.ts';
 export {
   HEARTBEAT_STOPPED_HOLDER,
   heartbeatLeaseSpec,

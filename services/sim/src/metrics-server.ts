@@ -1,7 +1,7 @@
 // metrics-server's registration with the aggregation layer (its process is started by sim-lifecycle.ts
 // with the flags in control-plane.ts).
 import { readFileSync } from 'node:fs';
-import type { KubeClient } from './kube.ts';
+import type { KubeClient } from './kube-client.ts';
 
 /** Registers metrics-server with the aggregation layer the way kwokctl does: an ExternalName
  * Service (endpoints may not be loopback addresses; an ExternalName may be 127.0.0.1) and the

@@ -2,7 +2,7 @@
 // KWOK's stage configuration, and stopping/restarting one node's heartbeat.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KubeClient } from './kube.ts';
+import type { KubeClient } from './kube-client.ts';
 
 /** Pods with this label are left by KWOK to the pod runner, which plays their kubelet. */
 export const RUNNER_LABEL = 'kubeblink.io/runner';

@@ -18,7 +18,7 @@ import {
   schedulerArgs,
   timingFor,
 } from './control-plane.ts';
-import { KubeClient, kubeconfigFor } from './kube.ts';
+import { KubeClient, kubeconfigFor } from './kube-client.ts';
 import { registerMetricsServer } from './metrics-server.ts';
 import { kwokConfig, nodeManifest, nodeSpecs } from './nodes.ts';
 import { makePki, type Pki } from './pki.ts';

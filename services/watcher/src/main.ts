@@ -8,11 +8,10 @@ import {
   serviceRuntime,
   VERSION,
 } from '@kubeblink/core';
+import { KubeHttp, LeaseElector } from '@kubeblink/kube/plain';
 import { type RecordSettings, validateConfig, type WatcherSettings } from '@kubeblink/schemas';
 import { boundHeapGrowth } from './heap.ts';
-import { LeaseElector } from './lease.ts';
 import { watcherMetrics } from './metrics.ts';
-import { KubeHttp } from './source/kube-http.ts';
 import { RecordingWriter } from './source/recording.ts';
 import { createSource } from './source/registry.ts';
 import { Pipeline } from './watcher.ts';

@@ -9,11 +9,10 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { KubeHttp, LeaseElector } from '@kubeblink/kube/plain';
 import { loudSkip } from '@kubeblink/test/support/sim';
 import { until } from '@kubeblink/test/support/wait';
 import { pino } from 'pino';
-import { LeaseElector } from '../src/lease.ts';
-import { KubeHttp } from '../src/source/kube-http.ts';
 import { type Harness, type Json, startHarness } from './cluster-harness.ts';
 
 const NS = 'faults';

@@ -7,10 +7,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createRegistry } from '@kubeblink/core';
+import { KubeHttp } from '@kubeblink/kube/plain';
 import { until } from '@kubeblink/test/support/wait';
 import { pino } from 'pino';
 import { watcherMetrics } from '../src/metrics.ts';
-import { KubeHttp } from '../src/source/kube-http.ts';
 import { Reflector } from '../src/source/reflector.ts';
 import type { SourceEvent } from '../src/source/types.ts';
 import { tempDir } from './fixtures.ts';

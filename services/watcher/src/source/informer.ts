@@ -2,8 +2,8 @@
 // and one for nodes, against the kube-apiserver of a kubeconfig or the pod's ServiceAccount.
 // RBAC: get/list/watch on pods and nodes is all it needs.
 import type { Logger } from '@kubeblink/core';
+import { KubeHttp } from '@kubeblink/kube/plain';
 import type { WatcherMetrics } from '../metrics.ts';
-import { KubeHttp } from './kube-http.ts';
 import { Reflector } from './reflector.ts';
 import type { Source, SourceListener } from './types.ts';
 

@@ -8,9 +8,9 @@ import type { IncomingMessage } from 'node:http';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Backoff, type Logger } from '@kubeblink/core';
+import { ApiError, apiError, type KubeHttp, readBody } from '@kubeblink/kube/plain';
 import type { WatchEvent } from '../derive/kube-types.ts';
 import type { WatcherMetrics } from '../metrics.ts';
-import { ApiError, apiError, type KubeHttp, readBody } from './kube-http.ts';
 import { type ListPage, parseListPage } from './list-page.ts';
 import type { ResourceKind, SourceListener } from './types.ts';
 

@@ -1,6 +1,9 @@
-// HTTP to the kube-apiserver with the credentials of a kubeconfig or the pod's ServiceAccount (see
-// kubeconfig.ts). Requests are plain node:https, so that a watch streams line by line and nothing
-// but the watcher's compact state is kept.
+// The project's plain Kubernetes API client: HTTP to the kube-apiserver with the credentials of a
+// kubeconfig or the pod's ServiceAccount (kubeconfig.ts), for the watcher's reflectors and for the
+// Lease of the watcher and the pod runner (lease.ts). Plain node:http(s) rather than client-node:
+// the watcher must not load @kubernetes/client-node (its RSS, see kubeconfig.ts), and a watch read
+// here streams line by line, so that nothing but the watcher's compact state is kept. (The
+// simulated cluster has a client of its own, services/sim/src/kube-client.ts, which says why.)
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { type RequestOptions as HttpsRequestOptions, request as httpsRequest } from 'node:https';
 import { type ApiAuth, loadAuth } from './kubeconfig.ts';
@@ -32,47 +35,25 @@ export class KubeHttp {
    * Starts a GET and resolves with the response once its headers are in (any status). `idleMs`: the
    * socket may stay silent this long (connect included) before the request fails.
    */
-  async get(
-    path: string,
-    signal?: AbortSignal,
-    accept = 'application/json',
-    idleMs = 60_000,
-  ): Promise<IncomingMessage> {
-    const url = new URL(path, this.server);
-    const opts: HttpsRequestOptions = {
-      method: 'GET',
-      headers: { accept },
-      signal,
-    };
-    await this.auth.apply(opts);
-    // Plain http (a local proxy, a test server): the agent is an https one.
-    if (url.protocol === 'http:') delete opts.agent;
-    const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
-    return await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = send(url, opts, resolve);
-      req.setTimeout(idleMs, () => req.destroy(new Error(`no data from the apiserver for ${idleMs} ms`)));
-      req.on('error', reject);
-      req.end();
-    });
+  get(path: string, signal?: AbortSignal, accept = 'application/json', idleMs = 60_000): Promise<IncomingMessage> {
+    return this.open(
+      'GET',
+      path,
+      { headers: { accept }, signal, idleMs },
+      `no data from the apiserver for ${idleMs} ms`,
+    );
   }
 
   /** A request with a JSON body; resolves with the status and the parsed body (any status). */
   async send(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-    const url = new URL(path, this.server);
     const data = body === undefined ? undefined : JSON.stringify(body);
-    const opts: HttpsRequestOptions = {
+    const headers = { accept: 'application/json', ...(data ? { 'content-type': 'application/json' } : {}) };
+    const res = await this.open(
       method,
-      headers: { accept: 'application/json', ...(data ? { 'content-type': 'application/json' } : {}) },
-    };
-    await this.auth.apply(opts);
-    if (url.protocol === 'http:') delete opts.agent;
-    const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
-    const res = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = send(url, opts, resolve);
-      req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${path}: no answer in 30 s`)));
-      req.on('error', reject);
-      req.end(data);
-    });
+      path,
+      { headers, idleMs: 30_000, data },
+      `${method} ${path}: no answer in 30 s`,
+    );
     const text = await readBody(res);
     let parsed: unknown = text;
     try {
@@ -87,6 +68,27 @@ export class KubeHttp {
     const body = await readBody(res);
     if ((res.statusCode ?? 0) >= 300) throw apiError(res.statusCode ?? 0, body);
     return body;
+  }
+
+  /** One request with the credentials applied; resolves once the response's headers are in. */
+  private async open(
+    method: string,
+    path: string,
+    o: { headers: Record<string, string>; idleMs: number; signal?: AbortSignal; data?: string },
+    silence: string,
+  ): Promise<IncomingMessage> {
+    const url = new URL(path, this.server);
+    const opts: HttpsRequestOptions = { method, headers: o.headers, signal: o.signal };
+    await this.auth.apply(opts);
+    // Plain http (a local proxy, a test server): the agent is an https one.
+    if (url.protocol === 'http:') delete opts.agent;
+    const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
+    return await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = send(url, opts, resolve);
+      req.setTimeout(o.idleMs, () => req.destroy(new Error(silence)));
+      req.on('error', reject);
+      req.end(o.data);
+    });
   }
 }
 

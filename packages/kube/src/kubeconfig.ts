@@ -1,11 +1,16 @@
-// Credentials for the apiserver, without loading all of @kubernetes/client-node (about 50 MB of RSS,
-// a third of the watcher's memory aim): a kubeconfig with client certificates, tokens or basic auth,
-// or the pod's ServiceAccount, is read here. A kubeconfig whose user needs an exec plugin or an
-// auth-provider is handed to client-node's KubeConfig, loaded only then.
+// The project's kubeconfig reader: which file (the one given; else, in a pod, its ServiceAccount; else
+// the first of $KUBECONFIG, else ~/.kube/config) and the credentials of its current context, applied
+// to plain node:https requests (kube-http.ts). Why not client-node's KubeConfig: loading
+// @kubernetes/client-node costs about 50 MB of RSS, a third of the watcher's memory aim (issue 13:
+// the watcher's sync bench, services/watcher/bench/sync.bench.ts). Client certificates, tokens and
+// basic auth are read here; only a user that needs an exec plugin or an auth-provider is handed to
+// client-node's KubeConfig, loaded then. The services that use client-node's API classes anyway
+// take its KubeConfig from client-node-config.ts.
 import { readFileSync } from 'node:fs';
 import { Agent, type RequestOptions } from 'node:https';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { parse as parseYaml } from 'yaml';
 
 export interface ApiAuth {
@@ -22,9 +27,15 @@ interface Named<T> {
 }
 type Obj = Record<string, unknown>;
 
+/** The kubeconfig file used when none is given: the first of $KUBECONFIG, else ~/.kube/config. */
+export function defaultKubeconfigPath(): string {
+  return process.env.KUBECONFIG?.split(':').find(Boolean) ?? join(homedir(), '.kube', 'config');
+}
+
+/** A kubeconfig file; else the pod's ServiceAccount when in a cluster; else defaultKubeconfigPath(). */
 export async function loadAuth(kubeconfig?: string): Promise<ApiAuth> {
   if (!kubeconfig && process.env.KUBERNETES_SERVICE_HOST) return inCluster();
-  const file = kubeconfig ?? process.env.KUBECONFIG?.split(':').find(Boolean) ?? join(homedir(), '.kube', 'config');
+  const file = kubeconfig ?? defaultKubeconfigPath();
   const doc = parseYaml(readFileSync(file, 'utf8')) as Obj;
   const pick = (list: unknown, name: unknown, what: string): Obj => {
     const found = (list as Named<Obj>[] | undefined)?.find((x) => x.name === name);
@@ -87,8 +98,13 @@ async function clientNodeAuth(file: string): Promise<ApiAuth> {
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   kc.loadFromFile(file);
+  return kubeConfigAuth(kc, `kubeconfig ${file}`);
+}
+
+/** The credentials of client-node's KubeConfig (a process that has one already, the pod runner). */
+export function kubeConfigAuth(kc: KubeConfig, what = 'the kubeconfig'): ApiAuth {
   const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new Error(`kubeconfig ${file}: no current cluster`);
+  if (!cluster) throw new Error(`${what}: no current cluster`);
   return {
     server: new URL(cluster.server),
     apply: (opts) => kc.applyToHTTPSOptions(opts),

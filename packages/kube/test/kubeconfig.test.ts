@@ -1,12 +1,19 @@
-// The watcher's own kubeconfig reader: relative certificate paths, embedded data, token files re-read
+// The plain kubeconfig reader (the watcher's, and the pod runner's Lease's through kubeConfigAuth): relative certificate paths, embedded data, token files re-read
 // per request (rotation), basic auth, clear errors, and exec users handed to client-node.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Agent, RequestOptions } from 'node:https';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadAuth } from '../src/source/kubeconfig.ts';
-import { tempDir } from './fixtures.ts';
+import { KubeConfig } from '@kubernetes/client-node';
+import { defaultKubeconfigPath, kubeConfigAuth, loadAuth } from '../src/kubeconfig.ts';
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 function kubeconfig(
   user: string,
@@ -84,4 +91,28 @@ test('an exec plugin user is handed to client-node', async () => {
   );
   const auth = await loadAuth(file);
   assert.equal(auth.server.href, 'https://127.0.0.1:6443/');
+});
+
+test('the default kubeconfig: the first file of $KUBECONFIG, else ~/.kube/config', (t) => {
+  const saved = process.env.KUBECONFIG;
+  t.after(() => {
+    if (saved === undefined) delete process.env.KUBECONFIG;
+    else process.env.KUBECONFIG = saved;
+  });
+  process.env.KUBECONFIG = ':/etc/a.yaml:/etc/b.yaml';
+  assert.equal(defaultKubeconfigPath(), '/etc/a.yaml');
+  delete process.env.KUBECONFIG;
+  assert.equal(defaultKubeconfigPath(), join(homedir(), '.kube', 'config'));
+});
+
+test("client-node's KubeConfig lends its credentials (the pod runner's Lease)", async () => {
+  const file = kubeconfig('    token: from-client-node', '    server: https://127.0.0.1:6443');
+  const kc = new KubeConfig();
+  kc.loadFromFile(file);
+  const auth = kubeConfigAuth(kc);
+  assert.equal(auth.server.href, 'https://127.0.0.1:6443/');
+  const opts: RequestOptions = {};
+  await auth.apply(opts);
+  assert.equal((opts.headers as Record<string, string>).Authorization, 'Bearer from-client-node');
+  assert.throws(() => kubeConfigAuth(new KubeConfig()), /the kubeconfig: no current cluster/);
 });

@@ -1,5 +1,11 @@
-// A minimal Kubernetes API client (node:https with the admin client certificate): the sim only
-// needs to create nodes, patch leases and poll, and must not depend on a client library.
+// The simulated cluster's own Kubernetes API client (node:https with the admin client certificate of
+// pki.ts). Why not @kubeblink/kube's KubeHttp or client-node: the sim talks to its apiserver before
+// any kubeconfig exists (it writes the kubeconfig, kubeconfigFor below, from the same files), and it
+// is the fixture the other two clients are tested against (the watcher's reflector and Lease, the pod
+// runner's client-node calls), so it shares no code with them: a bug in theirs cannot hide itself in
+// the tests. It only creates nodes, patches leases and polls, and hands tests the raw status and body,
+// with any content type they set (merge patches). maxSockets 32: the nodes are created 16 at a time
+// (cluster.ts) while tests share the same client.
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 

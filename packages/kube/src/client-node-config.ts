@@ -1,4 +1,7 @@
-// Which cluster to talk to. A context is only ever used when named or current in the kubeconfig the
+// Which cluster to talk to, as client-node's KubeConfig: the code that uses client-node's API classes
+// (the demos, `kubeblink up`, the pod runner) needs that object, and client-node reads the kubeconfig
+// for it (merging every file of $KUBECONFIG). The plain reader, kubeconfig.ts, is for code that must
+// not load client-node. A context is only ever used when named or current in the kubeconfig the
 // user gave: the callers decide whether a real cluster may be touched (issue 7: never silently).
 import { KubeConfig } from '@kubernetes/client-node';
 
