@@ -1,4 +1,4 @@
-// Aedes' authenticate and authorize hooks: the broker side of DESIGN.md's security section.
+// Aedes' authenticate and authorize hooks: the broker side of docs/design.md's security section.
 // The ACL is core's acl.ts (canPublish/canSubscribe), the SAME rules the bus client checks
 // before it publishes, because in MQTT 3.1.1 a refused PUBLISH cannot be answered: the broker
 // closes the connection (MQTT-3.3.5-2; there is no PUBACK reason code before MQTT 5).

@@ -1,4 +1,4 @@
-// Every refusal of DESIGN.md's security section, on real sockets: refused, counted with its reason,
+// Every refusal of docs/design.md's security section, on real sockets: refused, counted with its reason,
 // and the broker stays up for everyone else (a bystander keeps receiving).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

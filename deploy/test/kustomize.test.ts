@@ -1,4 +1,4 @@
-// Every overlay renders with `kubectl kustomize`, and the rendered objects say what DESIGN.md and
+// Every overlay renders with `kubectl kustomize`, and the rendered objects say what docs/design.md and
 // issue 8 ask: namespace and Pod Security labels, least-privilege RBAC, probes and Pi-sized
 // resources on every container, privilege only where raspi-io needs it, placement, and settings
 // that the services really have.

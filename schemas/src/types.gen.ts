@@ -9,7 +9,7 @@ export type PodEvent = CloudEventEnvelope & {
   data: PodEventData;
 };
 /**
- * What happened to a pod. Trigger rules are in DESIGN.md, always against the previous state of the same UID.
+ * What happened to a pod. Trigger rules are in docs/design.md, always against the previous state of the same UID.
  */
 export type PodEventType =
   | 'io.kubeblink.pod.scheduled'

@@ -1,4 +1,4 @@
-// Rights per role, as in DESIGN.md's security section. The broker enforces these in its authorize
+// Rights per role, as in docs/design.md's security section. The broker enforces these in its authorize
 // hooks; the bus client checks the same rules before publishing, because in MQTT 3.1.1 a refused
 // publish disconnects the client (there is no PUBACK with an error code before MQTT 5).
 import { parseTopic, TOPIC_ROOT, type TopicParts, topicMatches } from './topics.ts';

@@ -1,4 +1,4 @@
-// The topic contract of DESIGN.md, in one place. No service concatenates topic strings by hand:
+// The topic contract of docs/design.md, in one place. No service concatenates topic strings by hand:
 // every topic is built from typed parts here, and every segment is checked before publishing.
 import type {
   AppSignal,
@@ -44,7 +44,7 @@ export interface TopicContract {
 }
 
 /**
- * Retain flag, QoS and schema per topic kind, as in DESIGN.md's topic table. Literal types (`as
+ * Retain flag, QoS and schema per topic kind, as in docs/design.md's topic table. Literal types (`as
  * const`): the received-message type derives from them which kinds can bring a tombstone.
  */
 export const TOPIC_CONTRACT = {

@@ -79,7 +79,7 @@ describe('topics', () => {
     }
   });
 
-  it('has the contract of DESIGN.md', () => {
+  it('has the contract of docs/design.md', () => {
     assert.deepEqual(Object.fromEntries(Object.entries(TOPIC_CONTRACT).map(([k, c]) => [k, [c.retain, c.qos]])), {
       clusterStatus: [true, 1],
       nodeState: [true, 1],

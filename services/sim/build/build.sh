@@ -21,7 +21,7 @@ die() { say "error: $*"; exit 1; }
 
 # --- Go toolchain -------------------------------------------------------------------------------
 command -v go >/dev/null 2>&1 || die "Go $GO_MIN or newer is needed to build the simulated cluster (no 'go' on PATH). Install Go (https://go.dev/dl/ or your distribution) and retry."
-# Stay on the machine's Go unless the caller chose a toolchain (DESIGN.md allows GOTOOLCHAIN=go1.27.3).
+# Stay on the machine's Go unless the caller chose a toolchain (docs/design.md allows GOTOOLCHAIN=go1.27.3).
 export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
 go_version="$(go env GOVERSION)"            # e.g. go1.26.8
 ver_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }

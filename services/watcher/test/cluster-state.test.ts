@@ -1,4 +1,4 @@
-// Diff and trigger rules of pods (DESIGN.md, Events): every rule against the previous state of the same UID,
+// Diff and trigger rules of pods (docs/design.md, Events): every rule against the previous state of the same UID,
 // the first sync without events, new UID under an old name, node moves (relists, nodes: node-events.test.ts).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

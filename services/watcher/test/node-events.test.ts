@@ -1,4 +1,4 @@
-// Diff rules of relists and nodes (DESIGN.md, Events): a relist is a sync; node Ready condition,
+// Diff rules of relists and nodes (docs/design.md, Events): a relist is a sync; node Ready condition,
 // cordon, add and delete; heartbeats publish nothing.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

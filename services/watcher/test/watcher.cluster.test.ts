@@ -1,5 +1,5 @@
 // The watcher against the simulated cluster (real kube-apiserver, scheduler and controllers, KWOK
-// nodes), through a real broker, checked by mosquitto_sub: DESIGN.md's demo scenarios. Pods labelled
+// nodes), through a real broker, checked by mosquitto_sub: docs/design.md's demo scenarios. Pods labelled
 // for the pod runner are left alone by KWOK, so the test writes their status through the API's status
 // subresource (crash, restart, CrashLoopBackOff, image pull failure), as a kubelet would.
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 // CloudEvents 1.0 envelopes (structured JSON) for pod and node transitions. The id is deterministic,
-// <uid>/<resourceVersion>/<type> (DESIGN.md, Events), so a subscriber can drop duplicates.
+// <uid>/<resourceVersion>/<type> (docs/design.md, Events), so a subscriber can drop duplicates.
 import type { NodeEvent, NodeEventData, NodeEventType, PodEvent, PodEventData, PodEventType } from '@kubeblink/schemas';
 import type { NodeRecord } from '../derive/node-state.ts';
 import type { PodRecord } from '../derive/pod-state.ts';

@@ -1,6 +1,6 @@
 // The watcher's memory: the compact state of every live pod and node, by UID, and the changes each
 // source event causes (states to publish or clear, transition events). Pure: no I/O, time injected.
-// - The first sync of a resource publishes states without transition events (DESIGN.md, start-up).
+// - The first sync of a resource publishes states without transition events (docs/design.md, start-up).
 // - A later sync (relist) diffs by UID: unchanged objects publish nothing, missing ones are deleted.
 // - A new UID under a known name is a delete and an add, whatever the source called it.
 // - A pod whose node segment changes (scheduled, or recreated elsewhere) clears its old topic.

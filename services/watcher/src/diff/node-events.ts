@@ -1,4 +1,4 @@
-// Node transitions (DESIGN.md): the Ready condition (True: ready, False: notready, Unknown:
+// Node transitions (docs/design.md): the Ready condition (True: ready, False: notready, Unknown:
 // unreachable), spec.unschedulable (cordoned/uncordoned), added and deleted. `prev` undefined: a node
 // that appeared after the initial sync, compared against "Ready unknown, schedulable".
 import type { NodeEvent } from '@kubeblink/schemas';

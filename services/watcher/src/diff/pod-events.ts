@@ -1,4 +1,4 @@
-// Pod transitions, always against the previous state of the same UID (DESIGN.md, trigger rules).
+// Pod transitions, always against the previous state of the same UID (docs/design.md, trigger rules).
 // `prev` undefined means a pod first seen after the initial sync: every rule then compares against
 // "nothing yet" (not scheduled, nothing started, not ready, no restarts).
 import type { ContainerState, PodEvent, PodEventType } from '@kubeblink/schemas';

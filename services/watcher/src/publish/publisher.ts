@@ -1,4 +1,4 @@
-// Publishes the watcher's state and events with DESIGN.md's start-up protocol, on the first connect
+// Publishes the watcher's state and events with docs/design.md's start-up protocol, on the first connect
 // and after every reconnect where the broker kept no session (it lost its retained messages then):
 //   1. cluster status `syncing`;
 //   2. every state (the store's states, then whatever the sources bring);
