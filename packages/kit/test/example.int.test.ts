@@ -42,7 +42,7 @@ describe('the README subscriber example', () => {
 
   it('is the code the README shows, in under 30 lines', () => {
     const source = readFileSync(EXAMPLE, 'utf8');
-    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../../../docs/adding-a-subscriber.md', import.meta.url), 'utf8');
     assert.ok(
       readme.includes(`\`\`\`ts\n${source}\`\`\``),
       'README shows packages/kit/examples/subscriber.ts verbatim',
