@@ -100,7 +100,9 @@ describe('the links of README.md and docs/', () => {
 describe('the link checker itself', () => {
   const page = 'docs/a-page.md';
   const read = (path: string) =>
-    path === 'docs/design.md' ? '# Title\n## Demos without waiting\n## `npm start`, then 3. Steps\n## Demos without waiting\n' : '';
+    path === 'docs/design.md'
+      ? '# Title\n## Demos without waiting\n## `npm start`, then 3. Steps\n## Demos without waiting\n'
+      : '';
 
   it('takes links from prose only, not from code', () => {
     const md = 'See [a](x.md) and ![b](img/b.png "t").\n`[c](no.md)`\n```\n[d](no.md)\n```\n[id]: ref.md\n';
@@ -123,7 +125,10 @@ describe('the link checker itself', () => {
     assert.equal(problemOf(page, '../README.md', read), undefined);
     assert.equal(problemOf(page, 'https://example.com/x.md', read), undefined);
     assert.equal(problemOf(page, 'no-such-page.md', read), 'no-such-page.md: no file docs/no-such-page.md');
-    assert.equal(problemOf(page, 'design.md#nowhere', read), 'design.md#nowhere: no heading #nowhere in docs/design.md');
+    assert.equal(
+      problemOf(page, 'design.md#nowhere', read),
+      'design.md#nowhere: no heading #nowhere in docs/design.md',
+    );
     assert.equal(problemOf(page, '../../etc/passwd', read), '../../etc/passwd leaves the repository');
   });
 });
