@@ -50,7 +50,7 @@ describe('the Python subscriber example', () => {
 
   it('is the code the README shows, in under 15 lines', () => {
     const source = readFileSync(SCRIPT, 'utf8');
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../docs/adding-a-subscriber.md', import.meta.url), 'utf8');
     assert.ok(readme.includes(`\`\`\`python\n${source}\`\`\``), 'README shows examples/python/subscriber.py verbatim');
     assert.ok(source.trimEnd().split('\n').length < 15);
   });

@@ -1,4 +1,4 @@
-import json, os  # The README's subscriber in Python (paho-mqtt): pods from the retained states, every event.
+import json, os  # The kit example's twin in Python (paho-mqtt): pods from the retained states, every event.
 import paho.mqtt.subscribe as subscribe
 env, pods = os.environ.get, {}  # pods: retained pod state topic -> PodState
 

@@ -1,4 +1,4 @@
-// The README's TypeScript subscriber (packages/kit/examples/subscriber.ts), run as its own process
+// The TypeScript subscriber of docs/adding-a-subscriber.md (packages/kit/examples/subscriber.ts), run as its own process
 // against a real broker: it prints the model after the sync, then what happens.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ import { until } from '@kubeblink/test/support/wait';
 
 const EXAMPLE = new URL('../examples/subscriber.ts', import.meta.url);
 
-describe('the README subscriber example', () => {
+describe('the subscriber example of docs/adding-a-subscriber.md', () => {
   const broker = new PlainBroker();
   let watcher: FakeWatcher;
   let child: ChildLines;
@@ -40,12 +40,12 @@ describe('the README subscriber example', () => {
     await broker.stop();
   });
 
-  it('is the code the README shows, in under 30 lines', () => {
+  it('is the code docs/adding-a-subscriber.md shows, in under 30 lines', () => {
     const source = readFileSync(EXAMPLE, 'utf8');
-    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../../../docs/adding-a-subscriber.md', import.meta.url), 'utf8');
     assert.ok(
       readme.includes(`\`\`\`ts\n${source}\`\`\``),
-      'README shows packages/kit/examples/subscriber.ts verbatim',
+      'docs/adding-a-subscriber.md shows packages/kit/examples/subscriber.ts verbatim',
     );
     assert.ok(source.trimEnd().split('\n').length < 30);
   });

@@ -1,4 +1,4 @@
-// @kubeblink/pod-runner: the simulated cluster's kubelet for demo-app pods (README: "Simulated cluster: the pod runner").
+// @kubeblink/pod-runner: the simulated cluster's kubelet for demo-app pods (docs/simulated-cluster.md, "The pod runner").
 import { loadSettings } from '@kubeblink/core';
 import type { PodRunnerSettings } from '@kubeblink/schemas';
 import { createPodRunner } from './main.ts';

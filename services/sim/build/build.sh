@@ -66,7 +66,7 @@ export CGO_ENABLED=0 GOWORK=off
 export GOFLAGS="-mod=readonly -buildvcs=false"
 
 say "Building the simulated cluster's binaries with $go_version. This happens ONCE per machine and pin set"
-say "(cached in $bin); a cold build takes about 7 minutes on 2 cores and up to 2 GB of RAM."
+say "(cached in $bin); a cold build takes 12-16 minutes on 2 cores (about 7 with the Go module cache filled) and up to 2 GB of RAM."
 say "pins: kubernetes $K8S_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION, metrics-server $METRICS_SERVER_VERSION"
 
 started=$SECONDS
