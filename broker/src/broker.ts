@@ -65,6 +65,12 @@ export class Broker implements Component {
     return this.clients.has(id);
   }
 
+  /** The principal of the client connected with this id (tests, diagnostics). */
+  principalOf(id: string) {
+    const client = this.clients.get(id);
+    return client && this.hooks?.principalOf(client);
+  }
+
   /** Ready while listening and not shutting down. */
   get ready(): boolean {
     return !!this.listeners && !this.stopping && this.aedes?.closed === false;
@@ -123,6 +129,7 @@ export class Broker implements Component {
       publishRate: s.publishRate,
       publishBurst: s.publishBurst,
       connectedClient: (id) => this.clients.get(id),
+      clientIds: this.backend.clientIds,
     });
     this.hooks = hooks;
     const aedes = await Aedes.createBroker({
