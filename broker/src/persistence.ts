@@ -67,7 +67,9 @@ export async function createBackend(s: PersistenceSettings, log: Logger): Promis
     const levelPersistence = require('aedes-persistence-level');
     log.info({ dir }, 'persistence: level');
     const persistence = levelPersistence(db);
-    const clientIds = levelClientIds(db.sublevel<string, string>('kubeblink-client-id-owner', { valueEncoding: 'utf8' }));
+    const clientIds = levelClientIds(
+      db.sublevel<string, string>('kubeblink-client-id-owner', { valueEncoding: 'utf8' }),
+    );
     return { kind, persistence, mq: undefined, clientIds, close: () => persistence.destroy() };
   }
   const url = s.redisUrl as string;
