@@ -21,6 +21,11 @@ export type AuthResult =
       principal: Principal;
       user: string;
       via: 'password' | 'token' | 'anonymous';
+      /**
+       * The principal that owns the client ids it uses (client-ids.ts): `user:<name>` or
+       * `serviceaccount:<namespace>/<name>`; none for anonymous clients, which own no id.
+       */
+      owner?: string;
       /** The users-file entry a password login matched: a reload that changes it disconnects the client. */
       entry?: BrokerUser;
     }
@@ -69,6 +74,7 @@ export class Authenticator {
         ok: true,
         user: user.username,
         via: 'password',
+        owner: `user:${user.username}`,
         entry: user,
         principal: { role: user.role, clientId, clusters: user.clusters, pod: user.pod },
       };
@@ -105,6 +111,7 @@ export class Authenticator {
       ok: true,
       user: `serviceaccount:${sa} pod:${check.identity.pod.name}`,
       via: 'token',
+      owner: `serviceaccount:${sa}`,
       principal: principalForToken(check.identity, mapping, clientId),
     };
   }

@@ -6,6 +6,7 @@ import { Aedes, type Client } from 'aedes';
 import { Authenticator } from './auth.ts';
 import { createHooks, DenialError, type Hooks } from './hooks.ts';
 import { type BrokerMetrics, brokerMetrics } from './metrics.ts';
+import { boundOutgoing, type CutOffReason } from './outgoing-queue.ts';
 import { type Backend, createBackend } from './persistence.ts';
 import { kubeReviewer, type Reviewer, TokenReviewCache } from './tokens.ts';
 import { Listeners, PACKET_TOO_LARGE } from './transport.ts';
@@ -22,12 +23,13 @@ export interface BrokerOptions {
 
 // Aedes' errors that close a connection, by the start of their message, as metric reasons.
 const CLIENT_ERRORS: [string, string][] = [
-  ['drain timeout', 'drain_timeout'],
   ['keep alive timeout', 'keepalive'],
   ['topic has too many levels', 'topic_levels'],
   ['maxInflightInbound exceeded', 'inflight'],
   ['Client queue limit reached', 'queue_limit'],
 ];
+
+const SLOW_SUBSCRIBER = 'slow subscriber';
 
 // Room for the topic and header fields of a PUBLISH on top of its payload.
 const HEADER_ALLOWANCE = 1024;
@@ -63,6 +65,12 @@ export class Broker implements Component {
   /** Whether a client with this id is connected (tests, diagnostics). */
   hasClient(id: string): boolean {
     return this.clients.has(id);
+  }
+
+  /** The principal of the client connected with this id (tests, diagnostics). */
+  principalOf(id: string) {
+    const client = this.clients.get(id);
+    return client && this.hooks?.principalOf(client);
   }
 
   /** Ready while listening and not shutting down. */
@@ -123,8 +131,14 @@ export class Broker implements Component {
       publishRate: s.publishRate,
       publishBurst: s.publishBurst,
       connectedClient: (id) => this.clients.get(id),
+      clientIds: this.backend.clientIds,
     });
     this.hooks = hooks;
+    const limits = {
+      maxMessages: s.outgoingQueueMessages,
+      maxBytes: s.outgoingQueueBytes,
+      drainTimeout: s.drainTimeout,
+    };
     const aedes = await Aedes.createBroker({
       persistence: this.backend.persistence,
       mq: this.backend.mq,
@@ -135,7 +149,11 @@ export class Broker implements Component {
       maxTopicLevels: s.maxTopicLevels,
       connectTimeout: s.connectTimeout,
       heartbeatInterval: s.heartbeatInterval,
-      preConnect: hooks.preConnect,
+      preConnect: (client, packet, done) => {
+        // Before CONNACK: retained and queued messages are delivered during the CONNECT already.
+        boundOutgoing(client, limits, (c, reason, detail) => this.slowSubscriber(c, reason, detail));
+        hooks.preConnect(client, packet, done);
+      },
       authenticate: hooks.authenticate,
       authorizePublish: hooks.authorizePublish,
       authorizeSubscribe: hooks.authorizeSubscribe,
@@ -192,6 +210,8 @@ export class Broker implements Component {
       }
       // Denials are counted by the hooks, oversized packets by the listeners.
       if (err instanceof DenialError) return;
+      // Slow subscribers are counted and logged when they are cut off (slowSubscriber).
+      if (err.message.startsWith(SLOW_SUBSCRIBER)) return;
       if (err.message.startsWith(PACKET_TOO_LARGE)) {
         this.log.warn({ clientId: client?.id, err: err.message }, 'refused an oversized packet');
         return;
@@ -203,6 +223,13 @@ export class Broker implements Component {
     };
     aedes.on('clientError', onError);
     aedes.on('connectionError', onError);
+  }
+
+  /** A subscriber over its outgoing-queue bounds was disconnected (outgoing-queue.ts): counted, logged once. */
+  private slowSubscriber(client: Client, reason: CutOffReason, detail: string): void {
+    this.metrics.slowSubscribers.inc({ reason });
+    const user = this.hooks?.stateOf(client)?.user;
+    this.log.warn({ clientId: client.id, user, reason, detail }, 'disconnected a slow subscriber');
   }
 
   /** After a users reload: clients whose users-file entry was removed or changed must log in again. */

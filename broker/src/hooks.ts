@@ -16,6 +16,7 @@ import {
 } from '@kubeblink/core';
 import type { AuthenticateError, Client, ConnectPacket, PublishPacket, Subscription } from 'aedes';
 import type { Authenticator } from './auth.ts';
+import type { ClientIdStore } from './client-ids.ts';
 import type { BrokerMetrics } from './metrics.ts';
 import { TokenBucket } from './rate-limit.ts';
 
@@ -48,6 +49,8 @@ export class DenialError extends Error {
 export interface ClientState {
   principal: Principal;
   user: string;
+  /** The principal owning this client's id (undefined: anonymous). */
+  owner: string | undefined;
   /** The users-file entry of a password login (JSON), to notice a reload that changes it. */
   entry: string | undefined;
   will: ConnectPacket['will'] | undefined;
@@ -64,12 +67,17 @@ export interface HooksOptions {
   publishBurst: number;
   /** Another connected client with this id (MQTT-3.1.4-2 takeover), if any. */
   connectedClient: (id: string) => Client | undefined;
+  /** Who owns each client id (client-ids.ts). */
+  clientIds: ClientIdStore;
   now?: () => number;
 }
 
 // A client that would wait longer than this for its rate limit is refused instead of delayed.
 const MAX_THROTTLE_MS = 1000;
 const ACL_CACHE_SIZE = 1024;
+// Identifier refusals are logged once per (id, claimant): a squatter retrying every second must not
+// flood the log; each refusal is still counted. Bounded: forgotten (and logged again) past this.
+const LOGGED_ID_REFUSALS = 10_000;
 // The watcher's start-up sync publishes every state at once (thousands in a big cluster), and an
 // admin is trusted: the rate limit is for the many app pods and readers.
 const UNLIMITED_ROLES: ReadonlySet<string> = new Set(['watcher', 'admin']);
@@ -82,10 +90,43 @@ export function createHooks(opts: HooksOptions) {
   const wills = new WeakMap<Client, ConnectPacket['will']>();
   const publishedByKind = new Map<string, { inc: () => void }>();
 
+  const loggedIdRefusals = new Set<string>();
   const deny = (action: 'connect' | 'publish' | 'subscribe', reason: string, fields: Record<string, unknown>) => {
     metrics.denials.inc({ action, reason });
-    log.warn({ action, reason, ...fields }, `refused ${action}`);
+    let level: 'warn' | 'debug' = 'warn';
+    if (reason === 'client_id_owned' || reason === 'client_id_taken') {
+      const key = `${reason}\0${String(fields.clientId)}\0${String(fields.username)}`;
+      if (loggedIdRefusals.has(key)) level = 'debug';
+      else {
+        if (loggedIdRefusals.size >= LOGGED_ID_REFUSALS) loggedIdRefusals.clear();
+        loggedIdRefusals.add(key);
+      }
+    }
+    log[level]({ action, reason, ...fields }, `refused ${action}`);
   };
+
+  /**
+   * Whether `state` may use this client's id (client-ids.ts): the refusal's reason and detail, or
+   * undefined. Principals claim the id on first use; anonymous clients may only use unowned ids,
+   * with CleanSession=1 when they are readers (an unowned persistent session could be resumed by
+   * any other anonymous client), and never take over a connected client.
+   */
+  async function idRefusal(client: Client, state: ClientState): Promise<[string, string] | undefined> {
+    const id = client.id;
+    const owner = state.owner ? await opts.clientIds.claim(id, state.owner) : await opts.clientIds.ownerOf(id);
+    if (owner !== undefined && owner !== state.owner)
+      return ['client_id_owned', `client id ${id} belongs to another principal`];
+    if (!state.owner && state.principal.role === 'anonymous' && !client.clean) {
+      return ['client_id_session', 'anonymous readers get clean sessions only (CleanSession=1)'];
+    }
+    // MQTT-3.1.4-2 takeover: only by the same principal, or by the id's owner from an anonymous squatter.
+    const other = opts.connectedClient(id);
+    const otherState = other && other !== client ? states.get(other) : undefined;
+    if (otherState && (!state.owner || (otherState.owner !== undefined && otherState.owner !== state.owner))) {
+      return ['client_id_taken', `client id ${id} is connected as another client`];
+    }
+    return undefined;
+  }
 
   /**
    * ACL, size and schema checks shared by PUBLISH and the will of CONNECT: the denial, or when
@@ -162,11 +203,12 @@ export function createHooks(opts: HooksOptions) {
         err.returnCode = returnCode as AuthenticateError['returnCode'];
         answer(err, false);
       };
-      const decide = (result: Awaited<ReturnType<Authenticator['authenticate']>>) => {
+      const decide = async (result: Awaited<ReturnType<Authenticator['authenticate']>>) => {
         if (!result.ok) return refuse(result.reason, result.returnCode, result.detail);
         const state: ClientState = {
           principal: result.principal,
           user: result.user,
+          owner: result.owner,
           entry: result.entry && JSON.stringify(result.entry),
           will: wills.get(client),
           acl: new Map(),
@@ -175,13 +217,9 @@ export function createHooks(opts: HooksOptions) {
               ? new TokenBucket(opts.publishRate, opts.publishBurst, now())
               : undefined,
         };
-        // A client id in use by someone else: refuse rather than let a reader kick the watcher off
-        // (MQTT-3.1.4-2 takeover is kept for the same user, e.g. after a half-open connection).
-        const other = opts.connectedClient(client.id);
-        const otherState = other && other !== client ? states.get(other) : undefined;
-        if (otherState && otherState.user !== state.user) {
-          return refuse('client_id_taken', 2, `client id ${client.id} is connected as another user`);
-        }
+        // Before any session is resumed, wiped or taken over (Aedes does those after authenticate).
+        const idProblem = await idRefusal(client, state);
+        if (idProblem) return refuse(idProblem[0], 2, idProblem[1]);
         // The will is published later, possibly by a restarted broker with no client at all:
         // it is authorized now, at CONNECT, or the connection is refused.
         if (state.will) {

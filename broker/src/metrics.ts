@@ -28,6 +28,12 @@ export function brokerMetrics(registry: Registry) {
     clientErrors: counter(registry, 'kubeblink_broker_client_errors_total', 'Connections closed on an error', [
       'reason',
     ]),
+    slowSubscribers: counter(
+      registry,
+      'kubeblink_broker_slow_subscribers_total',
+      'Subscribers disconnected because their outgoing queue was over its bounds or did not drain in time',
+      ['reason'],
+    ),
     usersReloads: counter(registry, 'kubeblink_broker_users_reloads_total', 'Users file (re)loads', ['result']),
     tokenReviews: counter(registry, 'kubeblink_broker_token_reviews_total', 'TokenReview results', [
       'result',

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Logger } from '@kubeblink/core';
 import type { BrokerSettings } from '@kubeblink/schemas';
+import { type ClientIdStore, levelClientIds, memoryClientIds, redisClientIds } from './client-ids.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -21,6 +22,8 @@ export interface Backend {
   persistence: unknown;
   /** Aedes `mq` option (undefined: the in-process mqemitter). */
   mq: unknown;
+  /** Who owns each client id, kept beside the sessions (client-ids.ts). */
+  clientIds: ClientIdStore;
   /** Closes the store once Aedes is closed (Aedes does not). */
   close(): Promise<void>;
 }
@@ -50,7 +53,7 @@ export async function createBackend(s: PersistenceSettings, log: Logger): Promis
   const kind = resolveKind(s);
   if (kind === 'memory') {
     log.info('persistence: memory (retained messages and sessions are lost on restart)');
-    return { kind, persistence: undefined, mq: undefined, close: async () => {} };
+    return { kind, persistence: undefined, mq: undefined, clientIds: memoryClientIds(), close: async () => {} };
   }
   if (kind === 'level') {
     const dir = s.dataDir as string;
@@ -64,18 +67,26 @@ export async function createBackend(s: PersistenceSettings, log: Logger): Promis
     const levelPersistence = require('aedes-persistence-level');
     log.info({ dir }, 'persistence: level');
     const persistence = levelPersistence(db);
-    return { kind, persistence, mq: undefined, close: () => persistence.destroy() };
+    const clientIds = levelClientIds(
+      db.sublevel<string, string>('kubeblink-client-id-owner', { valueEncoding: 'utf8' }),
+    );
+    return { kind, persistence, mq: undefined, clientIds, close: () => persistence.destroy() };
   }
   const url = s.redisUrl as string;
   const redisPersistence = require('aedes-persistence-redis');
   const mqemitterRedis = require('mqemitter-redis');
-  const persistence = redisPersistence(redisOptions(url));
+  // The persistence's own ioredis (its dependency, resolved from it): one connection serves both
+  // the sessions and the client-id owners that guard them.
+  const Redis = createRequire(require.resolve('aedes-persistence-redis'))('ioredis');
+  const conn = new Redis(redisOptions(url));
+  const persistence = redisPersistence({ conn });
   const mq = mqemitterRedis({ ...redisOptions(url), concurrency: s.concurrency });
   log.info({ host: new URL(url).host }, 'persistence: redis (shared by every replica)');
   return {
     kind,
     persistence,
     mq,
+    clientIds: redisClientIds(conn),
     close: async () => {
       await persistence.destroy();
     },

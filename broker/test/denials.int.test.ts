@@ -220,9 +220,9 @@ describe('denials', () => {
   });
 
   it("refuses another user's client id instead of kicking the connected client off", async () => {
-    const before = await denials('connect', 'client_id_taken');
+    const before = await denials('connect', 'client_id_owned');
     await refusedConnect({ username: 'web-1', password: 'web-pw', clientId: 'bystander' }, 2);
-    assert.equal(await denials('connect', 'client_id_taken'), before + 1);
+    assert.equal(await denials('connect', 'client_id_owned'), before + 1);
     assert.equal(bystander.closed(), false);
     await othersUnaffected();
   });

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { createRegistry, silentLogger } from '@kubeblink/core';
 import type { Client, ConnectPacket, PublishPacket } from 'aedes';
 import { Authenticator } from '../src/auth.ts';
+import { memoryClientIds } from '../src/client-ids.ts';
 import { createHooks, DenialError, MQTT5_REASON } from '../src/hooks.ts';
 import { brokerMetrics } from '../src/metrics.ts';
 import { hashPassword } from '../src/password.ts';
@@ -28,6 +29,7 @@ async function setup(publishRate = 0) {
     publishRate,
     publishBurst: 1,
     connectedClient: () => undefined,
+    clientIds: memoryClientIds(),
     now: () => now,
   });
   const connect = async (id: string, will?: ConnectPacket['will']) => {

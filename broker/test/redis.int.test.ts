@@ -18,6 +18,7 @@ const REDIS = '/usr/bin/redis-server';
 const USERS = [
   { username: 'watcher', password: 'watcher-pw', role: 'watcher' as const },
   { username: 'reader', password: 'reader-pw', role: 'reader' as const },
+  { username: 'dashboard', password: 'dash-pw', role: 'reader' as const },
 ];
 
 describe('redis backend (two replicas)', {
@@ -84,5 +85,21 @@ describe('redis backend (two replicas)', {
     assert.deepEqual(await retainedMessages(c.port, 'kubeblink/#', reader), [
       { retained: true, topic, payload: state },
     ]);
+  });
+
+  it('a client id claimed on one replica is refused to another principal on the other (issue 15)', async () => {
+    const a = await replica();
+    const b = await replica();
+    const led = await client(a.url, { username: 'reader', password: 'reader-pw', clientId: 'led-9', clean: false });
+    await subscribe(led, 'kubeblink/default/nodes/+/events', 1);
+    await led.end();
+    await assert.rejects(
+      client(b.url, { username: 'dashboard', password: 'dash-pw', clientId: 'led-9', clean: false }),
+      (err: Error & { code?: number }) => err.code === 2,
+    );
+    assert.equal(await b.metric('kubeblink_broker_denials_total', { action: 'connect', reason: 'client_id_owned' }), 1);
+    const again = await client(b.url, { username: 'reader', password: 'reader-pw', clientId: 'led-9', clean: false });
+    assert.equal(again.sessionPresent, true);
+    await again.end();
   });
 });

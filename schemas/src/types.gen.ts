@@ -829,11 +829,19 @@ export interface BrokerSettings {
    */
   publishBurst: number;
   /**
-   * Milliseconds a subscriber's full socket may take to drain before the broker disconnects it, so that one frozen subscriber cannot stall delivery to the others (Aedes drainTimeout; 0 waits forever, never do that).
+   * Milliseconds a subscriber's outgoing queue may stay over its socket's buffer before the broker disconnects it. Nobody waits for it meanwhile: its packets queue in its own buffer, bounded by outgoingQueueMessages and outgoingQueueBytes, and delivery to the others goes on (0: no time limit, the size bounds still apply).
    */
   drainTimeout: number;
   /**
-   * Messages delivered concurrently (Aedes/mqemitter concurrency). Bounds memory; with drainTimeout, a frozen subscriber holds at most this many slots until it is dropped.
+   * Packets a subscriber may have queued beyond its socket's buffer (it stopped reading or reads too slowly); one more disconnects it, counted in kubeblink_broker_slow_subscribers_total. Its QoS 1/2 messages stay in its session, if it has one.
+   */
+  outgoingQueueMessages: number;
+  /**
+   * Bytes a subscriber's socket may hold unsent; more disconnects it, counted in kubeblink_broker_slow_subscribers_total. Bounds the broker's memory per slow client.
+   */
+  outgoingQueueBytes: number;
+  /**
+   * Messages routed concurrently (Aedes/mqemitter concurrency). A slow subscriber holds no slot: a delivery to it only queues in its own bounded buffer.
    */
   concurrency: number;
   /**
