@@ -16,8 +16,8 @@ import {
 } from '@kubeblink/core';
 import type { AuthenticateError, Client, ConnectPacket, PublishPacket, Subscription } from 'aedes';
 import type { Authenticator } from './auth.ts';
+import type { BrokerMetrics } from './broker-metrics.ts';
 import type { ClientIdStore } from './client-ids.ts';
-import type { BrokerMetrics } from './metrics.ts';
 import { TokenBucket } from './rate-limit.ts';
 
 export type PublishDenial = 'acl' | 'too_large' | 'invalid' | 'rate_limited';

@@ -10,7 +10,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import type { Logger } from '@kubeblink/core';
 import type { Client } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
-import type { BrokerMetrics } from './metrics.ts';
+import type { BrokerMetrics } from './broker-metrics.ts';
 
 export interface ListenersOptions {
   host: string;

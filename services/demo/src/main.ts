@@ -2,11 +2,11 @@
 // terminal (narration on stdout, the progress line on stderr, Enter between steps) and Ctrl-C.
 import { ClusterError, currentContext, loadFoundKubeConfig, tildePath } from '@kubeblink/kube';
 import type { DemoSettings } from '@kubeblink/schemas';
-import { KitBus } from './bus.ts';
 import { ClusterContext, detectSim } from './cluster-context.ts';
 import { demoNamespace } from './demo.ts';
 import { demoObjects } from './demo-manifests.ts';
 import { DEMOS, findDemo } from './demos/index.ts';
+import { KitBus } from './kit-bus.ts';
 import { Cleanups, type DemoIO, type RunHooks, runSteps } from './step-runner.ts';
 import { terminalIO } from './terminal-io.ts';
 import { DemoInterrupted, waitFor } from './wait.ts';

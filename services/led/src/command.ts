@@ -6,7 +6,7 @@ export const ledCommand = defineCommand({
   summary: "Show one node's pods on a breadboard of LEDs (johnny-five: gpiochip, raspi-io or a virtual board).",
   settings: 'ledSettings',
   run: async (settings) => {
-    const { runLed } = await import('./service.ts');
+    const { runLed } = await import('./led-service.ts');
     await runLed(settings);
   },
 });

@@ -6,7 +6,7 @@
 import { Controller, freePort, type Logger } from '@kubeblink/core';
 import { simDefaultStateDir } from '@kubeblink/kube/plain';
 import type { UpSettings } from '@kubeblink/schemas';
-import { BrokerComponent } from './broker.ts';
+import { BrokerComponent } from './broker-component.ts';
 import { ClusterComponent } from './cluster-component.ts';
 import { DemoAppComponent, LoadComponent } from './demo-app.ts';
 import { StartGuard } from './guard.ts';

@@ -6,9 +6,9 @@ import { PlainBroker } from '@kubeblink/test/support/plain-broker';
 import { type SimCluster, type SimKube, startSim } from '@kubeblink/test/support/sim';
 import { until } from '@kubeblink/test/support/wait';
 import { pino } from 'pino';
-import { watcherMetrics } from '../src/metrics.ts';
 import { InformerSource } from '../src/source/informer.ts';
 import { Pipeline } from '../src/watcher.ts';
+import { watcherMetrics } from '../src/watcher-metrics.ts';
 
 export const C = 'kubeblink/default';
 // biome-ignore lint/suspicious/noExplicitAny: parsed JSON payloads in tests

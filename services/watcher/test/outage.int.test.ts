@@ -9,9 +9,9 @@ import { MosquittoSub, retainedMessages } from '@kubeblink/test/support/mosquitt
 import { PlainBroker } from '@kubeblink/test/support/plain-broker';
 import { until } from '@kubeblink/test/support/wait';
 import { pino } from 'pino';
-import { watcherMetrics } from '../src/metrics.ts';
 import { RecordingSource } from '../src/source/recording.ts';
 import { Pipeline } from '../src/watcher.ts';
+import { watcherMetrics } from '../src/watcher-metrics.ts';
 import { at, cs, pod, tempDir } from './fixtures.ts';
 import { AFTER_SYNC, writeRecording } from './recording-fixture.ts';
 

@@ -11,9 +11,9 @@ import { PlainBroker } from '@kubeblink/test/support/plain-broker';
 import { until } from '@kubeblink/test/support/wait';
 import { pino } from 'pino';
 import { derivePod } from '../src/derive/pod-state.ts';
-import { watcherMetrics } from '../src/metrics.ts';
 import { RecordingSource } from '../src/source/recording.ts';
 import { Pipeline } from '../src/watcher.ts';
+import { watcherMetrics } from '../src/watcher-metrics.ts';
 import { pod, tempDir } from './fixtures.ts';
 import { AFTER_SYNC, writeRecording } from './recording-fixture.ts';
 

@@ -11,7 +11,7 @@ import {
   bcmNumber,
   type OpenedPin,
   type PinRequest,
-} from './types.ts';
+} from './board-types.ts';
 
 /** The part of node-libgpiod 0.5 used here. */
 export interface GpiodLine {

@@ -11,7 +11,7 @@ import {
   bcmNumber,
   type OpenedPin,
   type PinRequest,
-} from './types.ts';
+} from './board-types.ts';
 
 /** The part of a johnny-five IO plugin (raspi-io 11) used here. */
 export interface RaspiIoPlugin {

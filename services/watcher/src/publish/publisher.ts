@@ -19,7 +19,7 @@ import {
 } from '@kubeblink/core';
 import type { ClusterStatus } from '@kubeblink/schemas';
 import type { Change, ClusterState } from '../diff/cluster-state.ts';
-import type { WatcherMetrics } from '../metrics.ts';
+import type { WatcherMetrics } from '../watcher-metrics.ts';
 import { type EventItem, Outbox, type StateItem } from './outbox.ts';
 
 export interface PublisherOptions {

@@ -20,8 +20,8 @@ import type { MessageHandlers } from '@kubeblink/kit';
 import { subscribeBus } from '@kubeblink/kit/bus';
 import { LayoutError, LedEngine, type LedSnapshot, SelectorError } from '@kubeblink/led-engine';
 import type { LedSettings } from '@kubeblink/schemas';
-import { resolveBoard } from './boards/registry.ts';
-import { type BoardBackend, type BoardContext, BoardError } from './boards/types.ts';
+import { resolveBoard } from './boards/board-registry.ts';
+import { type BoardBackend, type BoardContext, BoardError } from './boards/board-types.ts';
 import { LedDriver } from './driver.ts';
 import { list, loadLayout } from './layout-file.ts';
 
