@@ -1417,9 +1417,21 @@ export interface DashboardSettings {
    */
   logFormat: 'auto' | 'json' | 'pretty';
   /**
-   * The broker's WebSocket URL as the browser sees it (ws:// or wss://). Default: ws://<the page's host>:9001.
+   * The broker's WebSocket URL as the browser sees it (ws:// or wss://). Default: the page's own /mqtt when upstream is set, else ws://<the page's host>:9001.
    */
   broker?: string;
+  /**
+   * The broker's WebSocket URL as this service reaches it (e.g. ws://kubeblink-broker:9001). When set, the page's HTTP port relays /mqtt to it and the page connects there: one port to expose to the room.
+   */
+  upstream?: string;
+  /**
+   * Most browsers relayed to the broker at once; more are refused with 503.
+   */
+  proxyMaxConnections: number;
+  /**
+   * Largest WebSocket message relayed either way (the broker's default maxPayload plus 1 KiB of headers); a larger one closes that browser's connection.
+   */
+  proxyMaxMessageBytes: number;
   /**
    * MQTT username.
    */
@@ -1449,7 +1461,7 @@ export interface DashboardSettings {
    */
   httpPort: number;
   /**
-   * Breadboard layout drawn for every node (the page's ?layout= overrides it).
+   * Breadboard layout drawn for every node, the same default as kubeblink up's (the page's ?layout= overrides it).
    */
   layout: 'talk' | 'compact';
   /**

@@ -3,6 +3,7 @@
 // enough for a handful of routes.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 
@@ -24,6 +25,8 @@ export interface HealthServerOptions {
   routes?: Record<string, Route>;
   /** Answers what no route matches (default: 405 to methods other than GET and HEAD, else 404). */
   notFound?: Route;
+  /** HTTP upgrade requests (the dashboard's WebSocket proxy); without it they are refused. */
+  upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
 export class HealthServer {
@@ -48,6 +51,7 @@ export class HealthServer {
       });
     });
     server.keepAliveTimeout = 5000;
+    if (opts.upgrade) server.on('upgrade', opts.upgrade);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(opts.port, opts.host, () => {

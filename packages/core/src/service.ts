@@ -71,7 +71,7 @@ export function busFromSettings(
 export function healthServerFromSettings(
   settings: HttpSettings,
   rt: ServiceRuntime,
-  endpoints: Pick<HealthServerOptions, 'ready' | 'healthy' | 'routes' | 'notFound'>,
+  endpoints: Pick<HealthServerOptions, 'ready' | 'healthy' | 'routes' | 'notFound' | 'upgrade'>,
 ): HealthServer {
   return new HealthServer({
     host: settings.httpHost,

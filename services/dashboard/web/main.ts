@@ -16,7 +16,9 @@ const cluster = q.get('cluster') ?? config.cluster;
 const layoutName = q.get('layout') ?? config.layout;
 const layout = BUILTIN_LAYOUTS[layoutName === 'talk' ? 'talk' : 'compact'];
 const only = (q.get('nodes')?.split(',') ?? config.nodes).map((n) => n.trim()).filter(Boolean);
-const broker = q.get('broker') ?? config.broker ?? `ws://${location.hostname}:9001`;
+// The page's own host relays the broker when the service has an upstream (one port to expose).
+const own = config.proxy && `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${config.proxy}`;
+const broker = q.get('broker') ?? config.broker ?? (own || `ws://${location.hostname}:9001`);
 
 $('cluster').textContent = cluster;
 const statusPill = $('status');
