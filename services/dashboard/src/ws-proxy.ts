@@ -47,10 +47,14 @@ export class WsProxy {
   /** The HTTP server's 'upgrade' handler: /mqtt is relayed, anything else refused. */
   readonly upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const path = (req.url ?? '').split('?')[0];
-    if (path !== PROXY_PATH) return refuse(socket, 404, 'Not Found');
+    if (path !== PROXY_PATH) {
+      refuse(socket, 404, 'Not Found');
+      return;
+    }
     if (this.open.size >= this.o.maxConnections) {
       this.o.log.warn({ max: this.o.maxConnections }, 'ws proxy: connection limit reached, refusing a browser');
-      return refuse(socket, 503, 'Service Unavailable');
+      refuse(socket, 503, 'Service Unavailable');
+      return;
     }
     this.wss.handleUpgrade(req, socket, head, (client) => this.relay(client, req));
   };
