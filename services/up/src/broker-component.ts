@@ -33,7 +33,7 @@ const inUse = (err: unknown) => (err as { code?: string })?.code === 'EADDRINUSE
 
 export class BrokerComponent implements Component {
   readonly name = 'broker';
-  readonly creds: { watcher: Credentials; led: Credentials; tail: Credentials };
+  readonly creds: { watcher: Credentials; led: Credentials; tail: Credentials; dashboard: Credentials };
   broker: Broker | undefined;
   /** Set when the wanted port was taken and another was used. */
   portNote = '';
@@ -42,7 +42,12 @@ export class BrokerComponent implements Component {
   constructor(o: BrokerComponentOptions) {
     this.o = o;
     const cred = (username: string) => ({ username, password: randomBytes(18).toString('base64url') });
-    this.creds = { watcher: cred('up-watcher'), led: cred('up-led'), tail: cred('up-screen') };
+    this.creds = {
+      watcher: cred('up-watcher'),
+      led: cred('up-led'),
+      tail: cred('up-screen'),
+      dashboard: cred('up-dashboard'),
+    };
   }
 
   get url(): string {
@@ -56,7 +61,7 @@ export class BrokerComponent implements Component {
   async start(): Promise<void> {
     const { Broker, hashPassword } = await heavy.broker();
     const users = join(this.o.dir, 'broker-users.yaml');
-    const { watcher, led, tail } = this.creds;
+    const { watcher, led, tail, dashboard } = this.creds;
     const entry = async (c: Credentials, role: string) => ({
       username: c.username,
       role,
@@ -66,8 +71,14 @@ export class BrokerComponent implements Component {
     });
     const kubeconfig = this.o.tokenKubeconfig?.();
     const doc = {
-      // scrypt runs in libuv's thread pool: the three hashes in parallel.
-      users: await Promise.all([entry(watcher, 'watcher'), entry(led, 'reader'), entry(tail, 'reader')]),
+      // scrypt runs in libuv's thread pool: the hashes in parallel. The dashboard's user is a reader:
+      // its password is handed to every browser that opens the page.
+      users: await Promise.all([
+        entry(watcher, 'watcher'),
+        entry(led, 'reader'),
+        entry(tail, 'reader'),
+        entry(dashboard, 'reader'),
+      ]),
       ...(kubeconfig
         ? { serviceAccounts: this.o.appNamespaces.map((namespace) => ({ namespace, name: '*', role: 'app' })) }
         : {}),

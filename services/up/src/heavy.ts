@@ -3,6 +3,7 @@
 // machine, time the simulated cluster's processes spend starting anyway.
 export const heavy = {
   broker: () => import('@kubeblink/broker'),
+  dashboard: () => import('@kubeblink/dashboard'),
   led: () => import('@kubeblink/led'),
   watcher: () => import('@kubeblink/watcher'),
   kube: () => import('@kubeblink/kube'),

@@ -1,12 +1,15 @@
 // What to try next, printed once everything runs (and kept short in the live picture's footer).
 // Every line is exact and copy-paste (issue 14): no command that fails as printed, paths shortened
 // with ~, and the short form fits 80 columns (the sim's kubectl behind `npx kubeblink sim kubectl`).
+// The dashboard up serves comes first (issue 18): the page to put on the projector.
 import { tildePath } from '@kubeblink/kube/plain';
 
 export interface StepsInput {
   description: string;
   broker: string;
   wsUrl?: string;
+  /** The page of the dashboard up serves (issue 18): first among the steps. */
+  dashboard?: string;
   portNote: string;
   /** How to reach the cluster shown with kubectl (none for a recording). */
   kubectl?: {
@@ -19,16 +22,6 @@ export interface StepsInput {
   leds: string;
   logFile: string;
   warnings: string[];
-}
-
-/** The dashboard's defaults (schemas/config/dashboard-settings.schema.json): page port 9106, and the
- * broker's WebSocket on port 9001 of the page's host, so the page is opened at 127.0.0.1. */
-const DASHBOARD = { httpPort: 9106, wsPort: '9001' };
-
-function dashboardLine(wsUrl: string): string {
-  const ws = new URL(wsUrl);
-  const flags = ws.port === DASHBOARD.wsPort && ws.hostname === '127.0.0.1' ? '' : ` --broker ${wsUrl}`;
-  return `npx kubeblink dashboard${flags}   then open http://127.0.0.1:${DASHBOARD.httpPort}`;
 }
 
 export function nextSteps(i: StepsInput, o: { short?: boolean } = {}): string[] {
@@ -45,21 +38,25 @@ export function nextSteps(i: StepsInput, o: { short?: boolean } = {}): string[] 
       ? 'npx kubeblink sim kubectl get pods -o wide'
       : `${env}${k.bin ? tildePath(k.bin) : 'kubectl'}${ctx} get pods -o wide`;
   const demoFlags = `${port === '1883' ? '' : ` --broker ${i.broker}`}${ctx}`;
-  const dashboard = i.wsUrl ? dashboardLine(i.wsUrl) : undefined;
+  const dashboard = i.dashboard;
   const log = tildePath(i.logFile);
   if (o.short) {
+    // The dashboard first (the page to put on the projector), sharing a line with the demos so the
+    // footer keeps its height in 80×24.
+    const first = [dashboard ? `dashboard: ${dashboard}` : '', k ? 'demos: npx kubeblink demo --list' : '']
+      .filter(Boolean)
+      .join(' · ');
     return [
+      first || `LEDs: curl -s ${i.leds}`,
       `bus: ${sub}`,
       ...(kubectl ? [`kubectl: ${kubectl}`] : []),
-      [k ? 'demos: npx kubeblink demo --list' : '', dashboard ? 'dashboard: npx kubeblink dashboard' : '']
-        .filter(Boolean)
-        .join(' · ') || `LEDs: curl -s ${i.leds}`,
       `log: ${log}`,
       ...i.warnings.map((w) => `! ${w}`),
     ];
   }
   return [
     `kubeblink up is running: ${i.description}`,
+    ...(dashboard ? [`  dashboard  open ${dashboard}   (every board, the pods table, captions)`] : []),
     ...(i.portNote ? [`  note       ${i.portNote}`] : []),
     `  broker     ${i.broker}${i.wsUrl ? ` (WebSocket ${i.wsUrl})` : ''}; anonymous clients on this machine may read, not publish`,
     `  the bus    ${sub}`,
@@ -67,7 +64,6 @@ export function nextSteps(i: StepsInput, o: { short?: boolean } = {}): string[] 
     ...(k
       ? [`  demos      npx kubeblink demo --list   then e.g.  ${env}npx kubeblink demo crash-restart${demoFlags}`]
       : []),
-    ...(dashboard ? [`  dashboard  ${dashboard}`] : []),
     `  LEDs       curl -s ${i.leds}`,
     `  log        ${log}`,
     ...i.warnings.map((w) => `  warning    ${w}`),

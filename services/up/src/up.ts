@@ -1,5 +1,6 @@
 // `kubeblink up` (npm start): every part in one process and one Controller, started in this order
 // and stopped in reverse — screen, cluster (simulated by default), broker, pod runner, HTTP (/leds),
+// the dashboard (its page relays the broker's WebSocket),
 // one virtual LED board per node, the watcher, the screen's bus reader, the demo app and its
 // request stream. Ctrl-C deletes the demo app, stops what up started (the simulated cluster only if
 // this run started it) and restores the terminal.
@@ -8,6 +9,7 @@ import { simDefaultStateDir } from '@kubeblink/kube/plain';
 import type { UpSettings } from '@kubeblink/schemas';
 import { BrokerComponent } from './broker-component.ts';
 import { ClusterComponent } from './cluster-component.ts';
+import { DashboardComponent } from './dashboard-component.ts';
 import { DemoAppComponent, LoadComponent } from './demo-app.ts';
 import { StartGuard } from './guard.ts';
 import { BoardsComponent } from './led-boards.ts';
@@ -50,6 +52,7 @@ export class Up {
   readonly demo: DemoAppComponent;
   readonly load: LoadComponent;
   readonly http: LedsHttp;
+  readonly dashboard: DashboardComponent;
   private readonly summary: RunSummary;
   private readonly readyGate: ReadyGate;
   phase = 'starting';
@@ -160,6 +163,13 @@ export class Up {
         boards: this.boards.services.map((s) => s.picture()),
       }),
     });
+    this.dashboard = new DashboardComponent({
+      wsUrl: () => this.broker.wsUrl,
+      creds: this.broker.creds.dashboard,
+      cluster: c,
+      layout: settings.layout,
+      runtime,
+    });
     this.readyGate = new ReadyGate({
       whenReady: () => this.runner.whenReady(),
       onReady: () => {
@@ -185,6 +195,7 @@ export class Up {
       this.broker,
       this.runner,
       this.http,
+      this.dashboard,
       this.boards,
       this.watcher,
       this.screenBus,
@@ -224,6 +235,7 @@ export class Up {
       description: this.cluster.description,
       broker: this.broker.url,
       wsUrl: this.broker.wsUrl,
+      dashboard: this.dashboard.url,
       portNote: this.broker.portNote,
       kubectl: this.kubectlTarget(),
       leds: `http://127.0.0.1:${this.http.port}/leds`,

@@ -29,6 +29,7 @@ const sim: StepsInput = {
   description: 'simulated cluster, 3 nodes',
   broker: 'mqtt://127.0.0.1:1883',
   wsUrl: 'ws://127.0.0.1:9001',
+  dashboard: 'http://127.0.0.1:9106/',
   portNote: '',
   kubectl: {
     kubeconfig: join(home, '.local/state/kubeblink/sim/kubeconfig'),
@@ -72,9 +73,9 @@ describe('the picture at 80×24', () => {
         p,
       );
     assert.deepEqual(lines.slice(-5), [
+      'dashboard: http://127.0.0.1:9106/ · demos: npx kubeblink demo --list',
       "bus: mosquitto_sub -h 127.0.0.1 -p 1883 -v -t 'kubeblink/#'",
       'kubectl: npx kubeblink sim kubectl get pods -o wide',
-      'demos: npx kubeblink demo --list · dashboard: npx kubeblink dashboard',
       'log: ~/.local/state/kubeblink/up.log',
       'first LED after 7.9 s · 69 requests · Ctrl-C stops everything up started',
     ]);

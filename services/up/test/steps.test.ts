@@ -10,6 +10,7 @@ const base: StepsInput = {
   description: 'simulated cluster, 3 nodes',
   broker: 'mqtt://127.0.0.1:1883',
   wsUrl: 'ws://127.0.0.1:9001',
+  dashboard: 'http://127.0.0.1:9106/',
   portNote: '',
   leds: 'http://127.0.0.1:9100/leds',
   logFile: '/s/up.log',
@@ -21,11 +22,11 @@ describe('nextSteps', () => {
     const kubectl = { kubeconfig: '/sim/kubeconfig', bin: '/c/kubectl', discovered: true };
     assert.deepEqual(nextSteps({ ...base, kubectl }), [
       'kubeblink up is running: simulated cluster, 3 nodes',
+      '  dashboard  open http://127.0.0.1:9106/   (every board, the pods table, captions)',
       '  broker     mqtt://127.0.0.1:1883 (WebSocket ws://127.0.0.1:9001); anonymous clients on this machine may read, not publish',
       "  the bus    mosquitto_sub -h 127.0.0.1 -p 1883 -v -t 'kubeblink/#'",
       '  kubectl    npx kubeblink sim kubectl get pods -o wide',
       '  demos      npx kubeblink demo --list   then e.g.  npx kubeblink demo crash-restart',
-      '  dashboard  npx kubeblink dashboard   then open http://127.0.0.1:9106',
       '  LEDs       curl -s http://127.0.0.1:9100/leds',
       '  log        /s/up.log',
       '  Ctrl-C stops everything up started',
@@ -41,11 +42,7 @@ describe('nextSteps', () => {
         '  demos      npx kubeblink demo --list   then e.g.  KUBECONFIG=~/lab/kubeconfig npx kubeblink demo crash-restart',
       ),
     );
-    assert.ok(
-      lines.includes(
-        '  dashboard  npx kubeblink dashboard --broker ws://127.0.0.1:40001   then open http://127.0.0.1:9106',
-      ),
-    );
+    assert.equal(lines[1], '  dashboard  open http://127.0.0.1:9106/   (every board, the pods table, captions)');
   });
 
   it('on a named context: kubectl --context, the broker port actually used, and the warnings', () => {
@@ -53,6 +50,7 @@ describe('nextSteps', () => {
       ...base,
       broker: 'mqtt://127.0.0.1:40000',
       wsUrl: undefined,
+      dashboard: undefined,
       portNote: 'port 1883 (or 9001) was taken: the broker listens on 40000 instead',
       kubectl: { context: 'pis' },
       warnings: ['a real cluster'],
@@ -72,6 +70,18 @@ describe('nextSteps', () => {
   it('on a recording: no kubectl, no demos', () => {
     const lines = nextSteps(base);
     assert.ok(!lines.some((l) => l.includes('kubectl') || l.includes('demo --list')));
+    assert.deepEqual(nextSteps(base, { short: true }), [
+      'dashboard: http://127.0.0.1:9106/',
+      "bus: mosquitto_sub -h 127.0.0.1 -p 1883 -v -t 'kubeblink/#'",
+      'log: /s/up.log',
+    ]);
+  });
+
+  it('the short form without a dashboard (--ws-port -1) or kubectl: the LEDs first', () => {
+    assert.deepEqual(
+      nextSteps({ ...base, dashboard: undefined, wsUrl: undefined }, { short: true })[0],
+      'LEDs: curl -s http://127.0.0.1:9100/leds',
+    );
   });
 });
 

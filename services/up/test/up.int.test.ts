@@ -1,7 +1,8 @@
 // `kubeblink up` on the shipped recording (no cluster, no Go needed), in-process: a real broker,
 // the watcher replaying the recording, a virtual board per recorded node. Asserts the LEDs the
 // boards light (GET /leds) and the exact retained topics on the bus (mosquitto_sub), then that
-// stopping it closes everything it opened.
+// stopping it closes everything it opened. The dashboard it serves: the URL on screen serves the page,
+// whose read-only login reads the bus through the page's own port.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadSettings } from '@kubeblink/core';
 import { retainedMessages } from '@kubeblink/test/support/mosquitto';
 import { until } from '@kubeblink/test/support/wait';
+import mqtt from 'mqtt';
 import { SHIPPED_RECORDING } from '../src/cluster-component.ts';
 import { Up } from '../src/up.ts';
 
@@ -50,7 +52,7 @@ describe('kubeblink up on the shipped recording', () => {
         recording: SHIPPED_RECORDING,
         speed: 0.2,
         port: 0,
-        wsPort: -1,
+        wsPort: 0,
         httpPort: 0,
         logFile: join(dir, 'up.log'),
       },
@@ -128,13 +130,49 @@ describe('kubeblink up on the shipped recording', () => {
     assert.match(log, /"msg":"watcher starting"|"msg":"synced"/);
   });
 
+  it('prints the dashboard first among the next steps; that URL serves the page, and its login reads the bus', async () => {
+    const url = /^kubeblink up is running: .*\n {2}dashboard {2}open (http:\/\/127\.0\.0\.1:\d+\/) {3}/m.exec(
+      text,
+    )?.[1];
+    assert.ok(url, text);
+    assert.equal(url, up.dashboard.url);
+    const page = await fetch(url);
+    assert.equal(page.headers.get('content-type'), 'text/html; charset=utf-8');
+    assert.match(await page.text(), /<title>kubeblink<\/title>/);
+    const config = (await (await fetch(new URL('config.json', url))).json()) as Record<string, unknown>;
+    assert.deepEqual(
+      { proxy: config.proxy, username: config.username, layout: config.layout, cluster: config.cluster },
+      { proxy: '/mqtt', username: 'up-dashboard', layout: 'talk', cluster: 'default' },
+    );
+    // The page's own login through the page's own port: up's broker authenticates it (role reader).
+    const ws = url.replace('http:', 'ws:') + 'mqtt';
+    const c = await mqtt.connectAsync(ws, {
+      username: String(config.username),
+      password: String(config.password),
+      reconnectPeriod: 0,
+    });
+    const got: string[] = [];
+    c.on('message', (topic) => got.push(topic));
+    await c.subscribeAsync('kubeblink/default/nodes/+/state');
+    await until(() => got.length === 3, 'three retained node states through the dashboard');
+    assert.deepEqual(
+      got.sort(),
+      Object.keys(PODS)
+        .sort()
+        .map((n) => `kubeblink/default/nodes/${n}/state`),
+    );
+    await c.endAsync(true);
+  });
+
   it('stops everything it started: broker, HTTP, boards', async () => {
     const port = up.http.port;
+    const page = up.dashboard.url ?? '';
     const brokerPort = up.broker.broker?.port ?? 0;
     await up.controller.stop();
     assert.equal(up.boards.services.length, 0);
     assert.equal(up.broker.broker, undefined);
     await assert.rejects(fetch(`http://127.0.0.1:${port}/leds`));
+    await assert.rejects(fetch(page));
     await assert.rejects(retainedMessages(brokerPort, 'kubeblink/#'));
     assert.match(
       text,
