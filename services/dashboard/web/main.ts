@@ -5,7 +5,10 @@ import { BUILTIN_LAYOUTS, LedEngine } from '@kubeblink/led-engine';
 import type { AppSignal, ClusterEvent } from '@kubeblink/schemas';
 import type { PageConfig } from '../src/main.ts';
 import { Board } from './board.ts';
+import { Captions } from './captions.ts';
 import { nodeRows, podRows, showDetails } from './details.ts';
+import { nodeOrder } from './kubectl-columns.ts';
+import { KubectlTables } from './kubectl-table.ts';
 import { EventLog } from './log.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -25,6 +28,7 @@ const statusPill = $('status');
 const detailsPanel = $('details');
 const log = new EventLog($<HTMLOListElement>('log'), $<HTMLInputElement>('filter'));
 const boardsEl = $('boards');
+const tables = new KubectlTables($('pods'), $('nodes'));
 
 const kit = connectKit({
   url: broker,
@@ -34,6 +38,7 @@ const kit = connectKit({
   signals: true,
 });
 const now = () => performance.now();
+const captions = new Captions($('caption'), now);
 const boards = new Map<string, { engine: LedEngine; board: Board }>();
 let connected = false;
 
@@ -56,11 +61,15 @@ function boardFor(node: string): { engine: LedEngine; board: Board } | undefined
   return b;
 }
 
-/** Boards in the order of ?nodes= when given, else by name. */
+/** Boards in the order of ?nodes= when given, else the control plane first, then by name; in a grid
+ * of as many columns as keep them large (3 nodes: one row; 12: four by three). */
 function placeBoards(): void {
   const names = [...boards.keys()].sort((a, b) =>
-    only.length ? only.indexOf(a) - only.indexOf(b) : a < b ? -1 : a > b ? 1 : 0,
+    only.length ? only.indexOf(a) - only.indexOf(b) : nodeOrder(kit.model.node(a), kit.model.node(b), a, b),
   );
+  const cols = names.length <= 3 ? Math.max(1, names.length) : names.length <= 8 ? Math.ceil(names.length / 2) : 4;
+  boardsEl.style.setProperty('--cols', String(cols));
+  boardsEl.style.setProperty('--rows', String(Math.max(1, Math.ceil(names.length / cols))));
   boardsEl.replaceChildren(...names.map((n) => boards.get(n)!.board.root));
 }
 
@@ -79,8 +88,11 @@ kit.model.onChange((c) => {
     for (const { engine } of boards.values()) engine.setClusterStatus(c.after?.state ?? null, t);
     showStatus();
   } else if (c.kind === 'node') {
+    const known = boards.has(c.node);
     if (c.after) boardFor(c.node)?.engine.setNodeState(c.after, t);
     else if (boards.delete(c.node)) placeBoards();
+    // Roles arrive with the state: the control plane moves first.
+    if (known && c.after) placeBoards();
   } else {
     const b = boardFor(c.node);
     if (c.after) b?.engine.setPod(c.after, t);
@@ -91,6 +103,9 @@ kit.model.onChange((c) => {
 kit.on('*', (e: ClusterEvent) => {
   const node = 'namespace' in e.data ? e.data.node : e.data.name;
   if (node) boards.get(node)?.engine.applyEvent(e, now());
+  // A pod's event is what changes its LEDs: its row in the table lights with them.
+  if ('namespace' in e.data) tables.flash(`${e.data.namespace}/${e.data.name}`, now());
+  captions.add(e);
   log.add(e);
 });
 kit.onSignal('*', (s: AppSignal) => boards.get(s.data.node)?.engine.applySignal(s, now()));
@@ -108,26 +123,46 @@ function showStatus(): void {
 
 // Every frame: levels. Twice a second: labels and patterns (they change slowly).
 let lastText = 0;
+const lastPatterns = new Map<string, string[]>();
 function frame(): void {
   const t = now();
   const texts = t - lastText > 500;
   if (texts) lastText = t;
+  captions.tick();
   for (const [node, { engine, board }] of boards) {
     board.draw(engine.levels(t));
     if (texts) {
       const snap = engine.snapshot(t);
-      const n = kit.model.node(node);
+      const patterns = snap.leds.map((l) => l.pattern);
+      // A slot whose LED patterns changed flashes its pod's row, whatever changed them.
+      const before = lastPatterns.get(node);
+      snap.slots.forEach((s, i) => {
+        if (!s.pod || !before) return;
+        const changed = snap.leds.some((l, j) => l.slot === i && before[j] !== patterns[j]);
+        if (changed) tables.flash(`${s.pod.namespace}/${s.pod.name}`, t);
+      });
+      lastPatterns.set(node, patterns);
       board.describe(
-        n?.status ?? 'unknown',
-        n?.ready === 'True',
-        snap.slots.map((s) => s.pod?.name ?? null),
-        snap.leds.map((l) => l.pattern),
+        kit.model.node(node),
+        snap.slots.map((s) => (s.pod ? (kit.model.pod(s.pod.namespace, s.pod.name) ?? null) : null)),
+        patterns,
       );
     }
   }
+  if (texts) tables.draw(kit.model.pods(), kit.model.nodes(), t, Date.now());
   requestAnimationFrame(frame);
 }
 requestAnimationFrame(frame);
+
+// Hovering a slot highlights its pod's row and vice versa: every element of one pod shares data-pod.
+function highlight(key: string | null): void {
+  for (const e of document.querySelectorAll('.hl')) e.classList.remove('hl');
+  if (key) for (const e of document.querySelectorAll(`[data-pod="${CSS.escape(key)}"]`)) e.classList.add('hl');
+}
+document.addEventListener('pointerover', (ev) => {
+  const at = (ev.target as Element | null)?.closest?.('[data-pod]') as HTMLElement | SVGElement | null;
+  highlight(at?.dataset.pod || null);
+});
 
 // A projector: F toggles full screen (the browser's own F11 works too).
 document.addEventListener('keydown', (ev) => {
