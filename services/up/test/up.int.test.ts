@@ -145,7 +145,7 @@ describe('kubeblink up on the shipped recording', () => {
       { proxy: '/mqtt', username: 'up-dashboard', layout: 'talk', cluster: 'default' },
     );
     // The page's own login through the page's own port: up's broker authenticates it (role reader).
-    const ws = url.replace('http:', 'ws:') + 'mqtt';
+    const ws = `${url.replace('http:', 'ws:')}mqtt`;
     const c = await mqtt.connectAsync(ws, {
       username: String(config.username),
       password: String(config.password),
