@@ -1,5 +1,5 @@
 // The rows `kubectl get pods -o wide` and `kubectl get nodes` print, from the retained states alone
-// (every column is on the bus: docs/design.md, schemas/state/pod-state.schema.json). AGE and the
+// (every column is on the bus: docs/design.md, schemas/pod-state.schema.json). AGE and the
 // "(2m ago)" of RESTARTS follow k8s.io/apimachinery/pkg/util/duration.HumanDuration, as kubectl's
 // printers do (pkg/printers/internalversion/printers.go: printPod, printNode).
 import type { NodeState, PodState } from '@kubeblink/schemas';
