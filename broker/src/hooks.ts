@@ -91,6 +91,12 @@ export function createHooks(opts: HooksOptions) {
   const publishedByKind = new Map<string, { inc: () => void }>();
 
   const loggedIdRefusals = new Set<string>();
+  // A zero-length client id: with CleanSession=0 it is answered CONNACK 0x02 [MQTT-3.1.3-8] (Aedes
+  // would assign one either way); with CleanSession=1 Aedes' `aedes_<uuid>` is the unique id the
+  // server assigns [MQTT-3.1.3-6]. Such an id is never claimed: it is used once, and a claim is
+  // kept forever (one store entry per connection otherwise).
+  const emptyPersistentIds = new WeakSet<Client>();
+  const assignedIds = new WeakSet<Client>();
   const deny = (action: 'connect' | 'publish' | 'subscribe', reason: string, fields: Record<string, unknown>) => {
     metrics.denials.inc({ action, reason });
     let level: 'warn' | 'debug' = 'warn';
@@ -113,6 +119,7 @@ export function createHooks(opts: HooksOptions) {
    */
   async function idRefusal(client: Client, state: ClientState): Promise<[string, string] | undefined> {
     const id = client.id;
+    if (assignedIds.has(client)) return undefined;
     const owner = state.owner ? await opts.clientIds.claim(id, state.owner) : await opts.clientIds.ownerOf(id);
     if (owner !== undefined && owner !== state.owner)
       return ['client_id_owned', `client id ${id} belongs to another principal`];
@@ -182,6 +189,7 @@ export function createHooks(opts: HooksOptions) {
     preConnect(client: Client, packet: ConnectPacket, done: (err: Error | null, ok: boolean) => void) {
       // Keep the will: authenticate checks that this client may publish it.
       wills.set(client, packet.will);
+      if (packet.clientId === '') (packet.clean ? assignedIds : emptyPersistentIds).add(client);
       done(null, true);
     },
 
@@ -203,6 +211,9 @@ export function createHooks(opts: HooksOptions) {
         err.returnCode = returnCode as AuthenticateError['returnCode'];
         answer(err, false);
       };
+      if (emptyPersistentIds.has(client)) {
+        return refuse('client_id_empty', 2, 'a zero-length client id needs CleanSession=1 [MQTT-3.1.3-8]');
+      }
       const decide = async (result: Awaited<ReturnType<Authenticator['authenticate']>>) => {
         if (!result.ok) return refuse(result.reason, result.returnCode, result.detail);
         const state: ClientState = {
