@@ -31,6 +31,9 @@ const CLIENT_ERRORS: [string, string][] = [
 
 const SLOW_SUBSCRIBER = 'slow subscriber';
 
+// Aedes clamps maxTopicLevels to 100: its matcher (qlobber) cannot take more.
+const AEDES_MAX_TOPIC_LEVELS = 100;
+
 // Room for the topic and header fields of a PUBLISH on top of its payload.
 const HEADER_ALLOWANCE = 1024;
 
@@ -130,6 +133,7 @@ export class Broker implements Component {
       maxPayload: s.maxPayload,
       publishRate: s.publishRate,
       publishBurst: s.publishBurst,
+      topicLimits: { maxBytes: s.maxTopicLength, maxLevels: s.maxTopicLevels },
       connectedClient: (id) => this.clients.get(id),
       clientIds: this.backend.clientIds,
     });
@@ -146,7 +150,9 @@ export class Broker implements Component {
       drainTimeout: s.drainTimeout,
       queueLimit: s.queueLimit,
       maxInflightInbound: s.maxInflight,
-      maxTopicLevels: s.maxTopicLevels,
+      // The hooks bound topics (topic-bounds.ts) and count the refusals; Aedes' own check, which
+      // closes even a SUBSCRIBE's connection, stays only as a backstop at its ceiling.
+      maxTopicLevels: AEDES_MAX_TOPIC_LEVELS,
       connectTimeout: s.connectTimeout,
       heartbeatInterval: s.heartbeatInterval,
       preConnect: (client, packet, done) => {

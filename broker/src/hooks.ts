@@ -19,20 +19,24 @@ import type { Authenticator } from './auth.ts';
 import type { ClientIdStore } from './client-ids.ts';
 import type { BrokerMetrics } from './metrics.ts';
 import { TokenBucket } from './rate-limit.ts';
+import { type TopicBoundReason, type TopicLimits, topicOverBounds } from './topic-bounds.ts';
 
-export type PublishDenial = 'acl' | 'too_large' | 'invalid' | 'rate_limited';
+export type PublishDenial = 'acl' | 'too_large' | 'invalid' | 'rate_limited' | TopicBoundReason;
 
 /**
  * MQTT 5 reason codes of each refusal (PUBACK/PUBREC, SUBACK, CONNACK). Aedes 1.x speaks MQTT
  * 3.1.1 and cannot send them; every refusal error already carries its code (`reasonCode`) so that
  * moving to Aedes 2 answers instead of disconnecting without touching the decisions.
  */
-export const MQTT5_REASON: Record<PublishDenial | 'subscribe_acl', number> = {
+export const MQTT5_REASON: Record<PublishDenial | 'subscribe_acl' | 'subscribe_topic', number> = {
   acl: 0x87, // Not authorized
   too_large: 0x95, // Packet too large
   invalid: 0x99, // Payload format invalid
   rate_limited: 0x96, // Message rate too high
+  topic_too_long: 0x90, // Topic Name invalid
+  topic_levels: 0x90,
   subscribe_acl: 0x87,
+  subscribe_topic: 0x8f, // Topic Filter invalid
 };
 
 export class DenialError extends Error {
@@ -65,6 +69,8 @@ export interface HooksOptions {
   maxPayload: number;
   publishRate: number;
   publishBurst: number;
+  /** Bounds of every PUBLISH topic, will topic and SUBSCRIBE filter (topic-bounds.ts). */
+  topicLimits: TopicLimits;
   /** Another connected client with this id (MQTT-3.1.4-2 takeover), if any. */
   connectedClient: (id: string) => Client | undefined;
   /** Who owns each client id (client-ids.ts). */
@@ -75,9 +81,16 @@ export interface HooksOptions {
 // A client that would wait longer than this for its rate limit is refused instead of delayed.
 const MAX_THROTTLE_MS = 1000;
 const ACL_CACHE_SIZE = 1024;
-// Identifier refusals are logged once per (id, claimant): a squatter retrying every second must not
-// flood the log; each refusal is still counted. Bounded: forgotten (and logged again) past this.
-const LOGGED_ID_REFUSALS = 10_000;
+// Identifier and topic-bound refusals are logged once per (reason, id, user): a squatter or a broken
+// client retrying every second must not flood the log; each refusal is still counted. Bounded:
+// forgotten (and logged again) past this.
+const LOGGED_REFUSALS = 10_000;
+const LOGGED_ONCE: ReadonlySet<string> = new Set([
+  'client_id_owned',
+  'client_id_taken',
+  'topic_too_long',
+  'topic_levels',
+]);
 // The watcher's start-up sync publishes every state at once (thousands in a big cluster), and an
 // admin is trusted: the rate limit is for the many app pods and readers.
 const UNLIMITED_ROLES: ReadonlySet<string> = new Set(['watcher', 'admin']);
@@ -90,7 +103,7 @@ export function createHooks(opts: HooksOptions) {
   const wills = new WeakMap<Client, ConnectPacket['will']>();
   const publishedByKind = new Map<string, { inc: () => void }>();
 
-  const loggedIdRefusals = new Set<string>();
+  const loggedRefusals = new Set<string>();
   // A zero-length client id: with CleanSession=0 it is answered CONNACK 0x02 [MQTT-3.1.3-8] (Aedes
   // would assign one either way); with CleanSession=1 Aedes' `aedes_<uuid>` is the unique id the
   // server assigns [MQTT-3.1.3-6]. Such an id is never claimed: it is used once, and a claim is
@@ -100,12 +113,12 @@ export function createHooks(opts: HooksOptions) {
   const deny = (action: 'connect' | 'publish' | 'subscribe', reason: string, fields: Record<string, unknown>) => {
     metrics.denials.inc({ action, reason });
     let level: 'warn' | 'debug' = 'warn';
-    if (reason === 'client_id_owned' || reason === 'client_id_taken') {
-      const key = `${reason}\0${String(fields.clientId)}\0${String(fields.username)}`;
-      if (loggedIdRefusals.has(key)) level = 'debug';
+    if (LOGGED_ONCE.has(reason)) {
+      const key = `${reason}\0${String(fields.clientId)}\0${String(fields.username ?? fields.user)}`;
+      if (loggedRefusals.has(key)) level = 'debug';
       else {
-        if (loggedIdRefusals.size >= LOGGED_ID_REFUSALS) loggedIdRefusals.clear();
-        loggedIdRefusals.add(key);
+        if (loggedRefusals.size >= LOGGED_REFUSALS) loggedRefusals.clear();
+        loggedRefusals.add(key);
       }
     }
     log[level]({ action, reason, ...fields }, `refused ${action}`);
@@ -145,6 +158,9 @@ export function createHooks(opts: HooksOptions) {
     packet: { topic: string; payload: Buffer | string; retain?: boolean },
   ): Check {
     const { topic } = packet;
+    // Before the ACL cache, which would otherwise keep up to ACL_CACHE_SIZE huge topics per client.
+    const bound = topicOverBounds(topic, opts.topicLimits);
+    if (bound) return bound;
     let decision = state.acl.get(topic);
     if (!decision) {
       // MQTT 4.7.2: $-topics are the broker's own; Aedes' default hook refuses them too.
@@ -299,6 +315,11 @@ export function createHooks(opts: HooksOptions) {
       done: (err: Error | null, sub?: Subscription | null) => void,
     ) {
       const state = states.get(client);
+      const bound = topicOverBounds(sub.topic, opts.topicLimits);
+      if (bound) {
+        deny('subscribe', bound.reason, { clientId: client.id, user: state?.user, detail: bound.detail });
+        return done(null, null); // SUBACK 0x80 for this filter (MQTT5_REASON.subscribe_topic later)
+      }
       const decision: Decision = state
         ? canSubscribe(state.principal, sub.topic)
         : { ok: false, reason: 'unknown client' };

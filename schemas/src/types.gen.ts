@@ -853,9 +853,13 @@ export interface BrokerSettings {
    */
   maxInflight: number;
   /**
-   * Most levels ('/'-separated) in a topic or filter (Aedes maxTopicLevels; kubeblink topics have at most 8). A deeper PUBLISH or SUBSCRIBE closes the connection.
+   * Most levels ('/'-separated) in a PUBLISH topic, a will topic or a SUBSCRIBE filter, for every role (kubeblink topics have at most 8). A deeper PUBLISH closes the connection, a deeper filter is refused (SUBACK 0x80); counted in kubeblink_broker_denials_total{reason="topic_levels"}, logged once per client.
    */
   maxTopicLevels: number;
+  /**
+   * Largest PUBLISH topic, will topic or SUBSCRIBE filter in UTF-8 bytes, for every role (MQTT allows 65535). The longest kubeblink topic, a pod's signals with a 63-character cluster, 253-character node and pod names and a 63-character namespace, has 664 bytes. A longer PUBLISH closes the connection, a longer filter is refused (SUBACK 0x80); counted in kubeblink_broker_denials_total{reason="topic_too_long"}, logged once per client.
+   */
+  maxTopicLength: number;
   /**
    * Milliseconds a new connection has to send CONNECT.
    */
