@@ -28,6 +28,7 @@ async function setup(publishRate = 0) {
     maxPayload: 4096,
     publishRate,
     publishBurst: 1,
+    topicLimits: { maxBytes: 1024, maxLevels: 16 },
     connectedClient: () => undefined,
     clientIds: memoryClientIds(),
     now: () => now,
