@@ -5,6 +5,7 @@ import type { BrokerSettings } from '@kubeblink/schemas';
 import { Aedes, type Client } from 'aedes';
 import { Authenticator } from './auth.ts';
 import { createHooks, DenialError, type Hooks } from './hooks.ts';
+import { LoginGate } from './login-gate.ts';
 import { type BrokerMetrics, brokerMetrics } from './metrics.ts';
 import { boundOutgoing, type CutOffReason } from './outgoing-queue.ts';
 import { type Backend, createBackend } from './persistence.ts';
@@ -109,6 +110,7 @@ export class Broker implements Component {
       allowAnonymous: !!s.allowAnonymous,
       allowAnonymousRead: !!s.allowAnonymousRead,
       tokens,
+      onPasswordCheck: (result) => this.metrics.passwordChecks.inc({ result }),
     });
     this.auth = auth;
     if (s.users) {
@@ -126,6 +128,15 @@ export class Broker implements Component {
       await this.users.start();
     }
     this.backend = await createBackend(s, log);
+    const gate = new LoginGate({
+      concurrency: s.loginConcurrency,
+      failureRate: s.loginFailureRate,
+      failureBurst: s.loginFailureBurst,
+      pendingPerSource: s.loginPendingPerSource,
+      unauthenticatedPerSource: s.maxUnauthenticatedPerSource,
+      unauthenticated: s.maxUnauthenticated,
+      maxWaitMs: s.connectTimeout,
+    });
     const hooks = createHooks({
       auth,
       log,
@@ -136,6 +147,8 @@ export class Broker implements Component {
       topicLimits: { maxBytes: s.maxTopicLength, maxLevels: s.maxTopicLevels },
       connectedClient: (id) => this.clients.get(id),
       clientIds: this.backend.clientIds,
+      gate,
+      sourceOf: (client) => this.listeners?.sourceOf(client) ?? 'unknown',
     });
     this.hooks = hooks;
     const limits = {
@@ -174,6 +187,7 @@ export class Broker implements Component {
       maxPacket: s.maxPayload + HEADER_ALLOWANCE,
       log,
       metrics: this.metrics,
+      gate,
       handle: aedes.handle,
     });
     await this.listeners.start();
@@ -200,6 +214,7 @@ export class Broker implements Component {
 
   private watch(aedes: Aedes): void {
     aedes.on('client', (client) => {
+      this.listeners?.authenticated(client);
       this.clients.set(client.id, client);
       this.metrics.clients.set(this.clients.size);
     });

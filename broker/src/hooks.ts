@@ -17,6 +17,7 @@ import {
 import type { AuthenticateError, Client, ConnectPacket, PublishPacket, Subscription } from 'aedes';
 import type { Authenticator } from './auth.ts';
 import type { ClientIdStore } from './client-ids.ts';
+import type { GateRefusal, LoginGate } from './login-gate.ts';
 import type { BrokerMetrics } from './metrics.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { type TopicBoundReason, type TopicLimits, topicOverBounds } from './topic-bounds.ts';
@@ -75,6 +76,10 @@ export interface HooksOptions {
   connectedClient: (id: string) => Client | undefined;
   /** Who owns each client id (client-ids.ts). */
   clientIds: ClientIdStore;
+  /** Queues and limits credential checks per source address (login-gate.ts). */
+  gate: LoginGate;
+  /** The source address key of a client's connection (login-gate.ts sourceKey). */
+  sourceOf: (client: Client) => string;
   now?: () => number;
 }
 
@@ -90,6 +95,16 @@ const LOGGED_ONCE: ReadonlySet<string> = new Set([
   'client_id_taken',
   'topic_too_long',
   'topic_levels',
+  'login_rate_limited',
+  'login_busy',
+]);
+// Refusals that count against the source's failed-login bucket (login-gate.ts). Not an API server
+// outage (token_review_failed), which is no client's fault.
+const LOGIN_FAILURES: ReadonlySet<string> = new Set([
+  'bad_credentials',
+  'token_invalid',
+  'token_unbound',
+  'token_unmapped',
 ]);
 // The watcher's start-up sync publishes every state at once (thousands in a big cluster), and an
 // admin is trusted: the rate limit is for the many app pods and readers.
@@ -114,7 +129,9 @@ export function createHooks(opts: HooksOptions) {
     metrics.denials.inc({ action, reason });
     let level: 'warn' | 'debug' = 'warn';
     if (LOGGED_ONCE.has(reason)) {
-      const key = `${reason}\0${String(fields.clientId)}\0${String(fields.username ?? fields.user)}`;
+      // Gate refusals per source (a flood uses a new client id each time), the others per id and user.
+      const who = fields.source ?? `${String(fields.clientId)}\0${String(fields.username ?? fields.user)}`;
+      const key = `${reason}\0${String(who)}`;
       if (loggedRefusals.has(key)) level = 'debug';
       else {
         if (loggedRefusals.size >= LOGGED_REFUSALS) loggedRefusals.clear();
@@ -260,10 +277,33 @@ export function createHooks(opts: HooksOptions) {
         log.info({ clientId: client.id, user: result.user, role: result.principal.role, via: result.via }, 'connected');
         answer(null, true);
       };
+      const source = opts.sourceOf(client);
+      const gateRefused = (why: GateRefusal) => {
+        if (why === 'login_gone') {
+          // Nobody to answer or to warn about: counted only.
+          metrics.denials.inc({ action: 'connect', reason: why });
+          return answer(new DenialError(why, 'client gone') as unknown as AuthenticateError, false);
+        }
+        const detail = why === 'login_rate_limited' ? 'too many failed logins from this address' : 'too many logins';
+        // CONNACK 3 "server unavailable": try again later.
+        refuse(why, 3, detail, { source });
+      };
+      // Anonymous logins hash nothing and ask nobody: they skip the queue.
+      const checked =
+        username === undefined && password === undefined
+          ? auth.authenticate(client.id, username, password)
+          : opts.gate.check(
+              source,
+              () => client.closed,
+              () => auth.authenticate(client.id, username, password),
+            );
       // Network input must never take the broker down: any surprise refuses this one connection.
-      auth
-        .authenticate(client.id, username, password)
-        .then(decide)
+      checked
+        .then((result) => {
+          if (typeof result === 'string') return gateRefused(result);
+          if (!result.ok && LOGIN_FAILURES.has(result.reason)) opts.gate.failed(source);
+          return decide(result);
+        })
         .catch((err: Error) => refuse('error', 3, err.message));
     },
 

@@ -861,9 +861,33 @@ export interface BrokerSettings {
    */
   maxTopicLength: number;
   /**
-   * Milliseconds a new connection has to send CONNECT.
+   * Milliseconds a new connection has to send CONNECT, and the longest its credential check may wait in the login queue (past it: CONNACK 3, kubeblink_broker_denials_total{reason="login_busy"}).
    */
   connectTimeout: number;
+  /**
+   * Credential checks (scrypt password hashes, TokenReviews) running at once, taken round-robin from the source addresses that wait, so a flooding address delays another's login by at most one check per turn. Keeps most of Node's thread pool (4 threads, shared with LevelDB) free.
+   */
+  loginConcurrency: number;
+  /**
+   * Failed logins per second one source address may sustain (token bucket; an IPv6 address counts by its /64). Over it, its CONNECTs are answered CONNACK 3 at once, before any password is hashed, until the bucket refills; counted as kubeblink_broker_denials_total{reason="login_rate_limited"}, logged once per address.
+   */
+  loginFailureRate: number;
+  /**
+   * Failed logins one source address may make at once before loginFailureRate applies (the bucket's size).
+   */
+  loginFailureBurst: number;
+  /**
+   * Credential checks one source address may have queued or running; one more is answered CONNACK 3, counted as kubeblink_broker_denials_total{reason="login_busy"}.
+   */
+  loginPendingPerSource: number;
+  /**
+   * Connections one source address may hold open before they authenticate; more are closed when accepted, before any MQTT is read, counted as kubeblink_broker_denials_total{reason="unauthenticated_limit"}, logged once per address.
+   */
+  maxUnauthenticatedPerSource: number;
+  /**
+   * Connections from all addresses open before they authenticate (bounds memory and file descriptors); more are closed when accepted, like maxUnauthenticatedPerSource.
+   */
+  maxUnauthenticated: number;
   /**
    * Milliseconds between the broker's $SYS heartbeats. The persisted last wills of clients of a broker that stopped without closing them (a crash) are published after four intervals of a restarted broker.
    */
