@@ -45,6 +45,8 @@ export class Broker implements Component {
   hooks: Hooks | undefined;
   auth: Authenticator | undefined;
   users: UsersWatcher | undefined;
+  /** The login limits (login-gate.ts); tests read its queue. */
+  gate: LoginGate | undefined;
   private listeners: Listeners | undefined;
   private backend: Backend | undefined;
   private readonly clients = new Map<string, Client>();
@@ -137,6 +139,7 @@ export class Broker implements Component {
       unauthenticated: s.maxUnauthenticated,
       maxWaitMs: s.connectTimeout,
     });
+    this.gate = gate;
     const hooks = createHooks({
       auth,
       log,
