@@ -4,6 +4,7 @@ import type { Component, Logger, Registry } from '@kubeblink/core';
 import type { BrokerSettings } from '@kubeblink/schemas';
 import { Aedes, type Client } from 'aedes';
 import { Authenticator } from './auth.ts';
+import { anonymousExposure } from './exposure.ts';
 import { createHooks, DenialError, type Hooks } from './hooks.ts';
 import { LoginGate } from './login-gate.ts';
 import { type BrokerMetrics, brokerMetrics } from './metrics.ts';
@@ -97,6 +98,8 @@ export class Broker implements Component {
   private async startParts(): Promise<void> {
     const { settings: s, log } = this.opts;
     this.stopping = false;
+    const exposed = anonymousExposure(s);
+    if (exposed) throw new Error(exposed);
     if (s.allowAnonymous) {
       log.warn(
         '!!! --allow-anonymous: ANY client may connect WITHOUT credentials and publish ANYTHING. Local development only: never expose this broker. !!!',

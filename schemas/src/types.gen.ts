@@ -813,9 +813,13 @@ export interface BrokerSettings {
    */
   allowAnonymousRead: boolean;
   /**
-   * Anonymous clients get full access. Local development only: logged as a loud warning.
+   * Anonymous clients get full access. Local development only: logged as a loud warning, and refused (the broker does not start) when host is not a loopback address, unless allowAnonymousOnNetwork is set.
    */
   allowAnonymous: boolean;
+  /**
+   * Lets allowAnonymous start on a non-loopback host: every client that reaches the port is admin. Only where the port is not reachable from a shared network (docker-compose.yml: published on the host's 127.0.0.1 only).
+   */
+  allowAnonymousOnNetwork: boolean;
   /**
    * Largest PUBLISH payload in bytes. A packet larger than this plus 1 KiB for the topic and headers is refused when its header is read, before it is buffered (TCP and WebSocket alike); the client is disconnected.
    */
