@@ -3,6 +3,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Principal } from '@kubeblink/core';
 import type { BrokerUser } from '@kubeblink/schemas';
+import type { Derive } from './hash-workers.ts';
 import { DEFAULT_COST, parseHash, verifyPassword } from './password.ts';
 import { looksLikeJwt, mappingFor, principalForToken, type TokenReviewCache } from './tokens.ts';
 import { EMPTY_USERS, type UsersTable } from './users.ts';
@@ -38,6 +39,8 @@ export interface AuthenticatorOptions {
   tokens?: TokenReviewCache;
   /** Each scrypt check run (not the cache hits), for kubeblink_broker_password_checks_total. */
   onPasswordCheck?: (result: 'ok' | 'wrong' | 'unknown_user') => void;
+  /** Where scrypt runs (hash-workers.ts); Node's thread pool when absent. */
+  derive?: Derive;
 }
 
 /**
@@ -102,7 +105,7 @@ export class Authenticator {
       };
     }
     if (this.opts.tokens && looksLikeJwt(secret)) return this.token(clientId, secret);
-    await verifyPassword(secret, this.decoy);
+    await verifyPassword(secret, this.decoy, this.opts.derive);
     this.opts.onPasswordCheck?.('unknown_user');
     return { ok: false, reason: 'bad_credentials', returnCode: 4, detail: `unknown user ${username ?? '(none)'}` };
   }
@@ -145,7 +148,7 @@ export class Authenticator {
     const digest = createHash('sha256').update(password).digest();
     const known = this.verified.get(key);
     if (known && timingSafeEqual(known, digest)) return true;
-    const ok = await verifyPassword(password, encoded);
+    const ok = await verifyPassword(password, encoded, this.opts.derive);
     this.opts.onPasswordCheck?.(ok ? 'ok' : 'wrong');
     if (!ok) return false;
     if (this.verified.size >= 10_000) this.verified.clear();

@@ -5,6 +5,7 @@ import type { BrokerSettings } from '@kubeblink/schemas';
 import { Aedes, type Client } from 'aedes';
 import { Authenticator } from './auth.ts';
 import { anonymousExposure } from './exposure.ts';
+import { HashWorkers } from './hash-workers.ts';
 import { createHooks, DenialError, type Hooks } from './hooks.ts';
 import { LoginGate } from './login-gate.ts';
 import { type BrokerMetrics, brokerMetrics } from './metrics.ts';
@@ -50,6 +51,7 @@ export class Broker implements Component {
   gate: LoginGate | undefined;
   private listeners: Listeners | undefined;
   private backend: Backend | undefined;
+  private hashWorkers: HashWorkers | undefined;
   private readonly clients = new Map<string, Client>();
   private readonly opts: BrokerOptions;
   private readonly log: Logger;
@@ -111,11 +113,14 @@ export class Broker implements Component {
       log.warn('no --users file, no anonymous access and no token authentication: every client will be refused');
     }
     const tokens = await this.tokenCache();
+    // One thread per concurrent check: the gate never runs more (login-gate.ts).
+    this.hashWorkers = new HashWorkers(s.loginConcurrency);
     const auth = new Authenticator({
       allowAnonymous: !!s.allowAnonymous,
       allowAnonymousRead: !!s.allowAnonymousRead,
       tokens,
       onPasswordCheck: (result) => this.metrics.passwordChecks.inc({ result }),
+      derive: this.hashWorkers.derive,
     });
     this.auth = auth;
     if (s.users) {
@@ -296,6 +301,8 @@ export class Broker implements Component {
     await listeners?.stop();
     await backend?.close().catch((err: Error) => this.log.warn({ err: err.message }, 'closing persistence failed'));
     await this.users?.stop();
+    await this.hashWorkers?.stop();
+    this.hashWorkers = undefined;
     this.aedes = undefined;
     this.listeners = undefined;
     this.backend = undefined;

@@ -869,7 +869,7 @@ export interface BrokerSettings {
    */
   connectTimeout: number;
   /**
-   * Credential checks (scrypt password hashes, TokenReviews) running at once, taken round-robin from the source addresses that wait, so a flooding address delays another's login by at most one check per turn. Keeps most of Node's thread pool (4 threads, shared with LevelDB) free.
+   * Credential checks (scrypt password hashes, TokenReviews) running at once, taken round-robin from the source addresses that wait, so a flooding address delays another's login by at most one check per turn. Password hashes run on as many worker threads of their own, never on Node's thread pool (shared with LevelDB and the file system).
    */
   loginConcurrency: number;
   /**
