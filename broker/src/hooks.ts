@@ -17,39 +17,13 @@ import {
 import type { AuthenticateError, Client, ConnectPacket, PublishPacket, Subscription } from 'aedes';
 import type { Authenticator } from './auth.ts';
 import type { ClientIdStore } from './client-ids.ts';
+import { DenialError, denialRecorder, MQTT5_REASON, type PublishDenial } from './denials.ts';
 import type { GateRefusal, LoginGate } from './login-gate.ts';
 import type { BrokerMetrics } from './metrics.ts';
 import { TokenBucket } from './rate-limit.ts';
-import { type TopicBoundReason, type TopicLimits, topicOverBounds } from './topic-bounds.ts';
+import { type TopicLimits, topicOverBounds } from './topic-bounds.ts';
 
-export type PublishDenial = 'acl' | 'too_large' | 'invalid' | 'rate_limited' | TopicBoundReason;
-
-/**
- * MQTT 5 reason codes of each refusal (PUBACK/PUBREC, SUBACK, CONNACK). Aedes 1.x speaks MQTT
- * 3.1.1 and cannot send them; every refusal error already carries its code (`reasonCode`) so that
- * moving to Aedes 2 answers instead of disconnecting without touching the decisions.
- */
-export const MQTT5_REASON: Record<PublishDenial | 'subscribe_acl' | 'subscribe_topic', number> = {
-  acl: 0x87, // Not authorized
-  too_large: 0x95, // Packet too large
-  invalid: 0x99, // Payload format invalid
-  rate_limited: 0x96, // Message rate too high
-  topic_too_long: 0x90, // Topic Name invalid
-  topic_levels: 0x90,
-  subscribe_acl: 0x87,
-  subscribe_topic: 0x8f, // Topic Filter invalid
-};
-
-export class DenialError extends Error {
-  override name = 'DenialError';
-  readonly reason: string;
-  readonly reasonCode: number | undefined;
-  constructor(reason: string, detail: string, reasonCode?: number) {
-    super(`${reason}: ${detail}`);
-    this.reason = reason;
-    this.reasonCode = reasonCode;
-  }
-}
+export { DenialError, MQTT5_REASON, type PublishDenial } from './denials.ts';
 
 export interface ClientState {
   principal: Principal;
@@ -86,18 +60,6 @@ export interface HooksOptions {
 // A client that would wait longer than this for its rate limit is refused instead of delayed.
 const MAX_THROTTLE_MS = 1000;
 const ACL_CACHE_SIZE = 1024;
-// Identifier and topic-bound refusals are logged once per (reason, id, user): a squatter or a broken
-// client retrying every second must not flood the log; each refusal is still counted. Bounded:
-// forgotten (and logged again) past this.
-const LOGGED_REFUSALS = 10_000;
-const LOGGED_ONCE: ReadonlySet<string> = new Set([
-  'client_id_owned',
-  'client_id_taken',
-  'topic_too_long',
-  'topic_levels',
-  'login_rate_limited',
-  'login_busy',
-]);
 // Refusals that count against the source's failed-login bucket (login-gate.ts). Not an API server
 // outage (token_review_failed), which is no client's fault.
 const LOGIN_FAILURES: ReadonlySet<string> = new Set([
@@ -118,28 +80,13 @@ export function createHooks(opts: HooksOptions) {
   const wills = new WeakMap<Client, ConnectPacket['will']>();
   const publishedByKind = new Map<string, { inc: () => void }>();
 
-  const loggedRefusals = new Set<string>();
   // A zero-length client id: with CleanSession=0 it is answered CONNACK 0x02 [MQTT-3.1.3-8] (Aedes
   // would assign one either way); with CleanSession=1 Aedes' `aedes_<uuid>` is the unique id the
   // server assigns [MQTT-3.1.3-6]. Such an id is never claimed: it is used once, and a claim is
   // kept forever (one store entry per connection otherwise).
   const emptyPersistentIds = new WeakSet<Client>();
   const assignedIds = new WeakSet<Client>();
-  const deny = (action: 'connect' | 'publish' | 'subscribe', reason: string, fields: Record<string, unknown>) => {
-    metrics.denials.inc({ action, reason });
-    let level: 'warn' | 'debug' = 'warn';
-    if (LOGGED_ONCE.has(reason)) {
-      // Gate refusals per source (a flood uses a new client id each time), the others per id and user.
-      const who = fields.source ?? `${String(fields.clientId)}\0${String(fields.username ?? fields.user)}`;
-      const key = `${reason}\0${String(who)}`;
-      if (loggedRefusals.has(key)) level = 'debug';
-      else {
-        if (loggedRefusals.size >= LOGGED_REFUSALS) loggedRefusals.clear();
-        loggedRefusals.add(key);
-      }
-    }
-    log[level]({ action, reason, ...fields }, `refused ${action}`);
-  };
+  const deny = denialRecorder(metrics, log);
 
   /**
    * Whether `state` may use this client's id (client-ids.ts): the refusal's reason and detail, or
