@@ -72,7 +72,7 @@ function skipSummary(file: string): string {
   }
   if (byWhat.size === 0) return '';
   const lines = ['', 'Skipped, because a tool npm does not install is missing here:'];
-  for (const [what, { install, files }] of byWhat) {
+  for (const [what, { install, files }] of [...byWhat].sort(([a], [b]) => a.localeCompare(b))) {
     lines.push(`  ${what} (${files.size} test file${files.size === 1 ? '' : 's'}): ${install}`);
     for (const f of [...files].sort()) lines.push(`      ${f}`);
   }

