@@ -96,11 +96,14 @@ export function needTool(...tools: SystemTool[]): string | false {
 
 /**
  * Records (or under CI, throws) a skip for something missing that is not a single tool, e.g. the
- * simulated cluster; `how` says how to get it.
+ * simulated cluster; `how` says how to get it (in the run's summary), `detail` why (only here).
  */
-export function missingTool(what: string, how: string): string {
-  const reason = `needs ${what}: ${how}`;
-  if (inCI()) throw new Error(`CI=true and this test needs ${what}, which is missing: ${how} (.ci/run does)`);
+export function missingTool(what: string, how: string, detail = ''): string {
+  const reason = `needs ${what}: ${how}${detail && `\n${detail}`}`;
+  if (inCI())
+    throw new Error(
+      `CI=true and this test needs ${what}, which is missing: ${how} (.ci/run does)${detail && `\n${detail}`}`,
+    );
   const file = process.env[SKIPS_ENV];
   if (file) {
     const test = relative(process.cwd(), process.argv[1] ?? '?');
