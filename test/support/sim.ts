@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as sim from '@kubeblink/sim';
-import { missingTool } from './system-tool.ts';
+import { missingTool, onPath } from './system-tool.ts';
 
 /** The part of @kubeblink/sim's KubeClient the tests use. */
 export interface SimKube {
@@ -79,6 +79,15 @@ export const SIM_BUILD =
 /** The skip reason (recorded; a failure under CI) for a simulated cluster that cannot start here. */
 export function simMissing(detail: string): string {
   return missingTool('the simulated cluster', SIM_BUILD, detail);
+}
+
+/**
+ * For tests that start the cluster themselves (simUp): false when it can start here, else the skip
+ * reason — its binaries are not cached and there is no Go to build them with.
+ */
+export function simUnbuildable(): string | false {
+  if (sim.binariesReady() || onPath('go').length > 0) return false;
+  return simMissing("its binaries are not built and there is no 'go' on PATH");
 }
 
 /** Prints a reason to skip that nobody can miss in a test log. */

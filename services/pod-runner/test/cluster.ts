@@ -4,8 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { simMissing } from '@kubeblink/test/support/sim';
-import { onPath } from '@kubeblink/test/support/system-tool';
+import { simUnbuildable } from '@kubeblink/test/support/sim';
 import {
   AppsV1Api,
   AuthenticationV1Api,
@@ -42,16 +41,13 @@ const SIM = '@kubeblink/sim';
 /** Why the cluster tests cannot run here, or undefined if they can. */
 export async function clusterUnavailable(): Promise<string | undefined> {
   if (process.env.KUBEBLINK_TEST_KUBECONFIG) return undefined;
-  let mod: { binariesReady(): boolean };
   try {
-    mod = await import(SIM);
+    await import(SIM);
   } catch {
     return `${SIM} is not in this checkout and KUBEBLINK_TEST_KUBECONFIG is not set`;
   }
   // Not built and nothing to build it with: a skip in the run's summary (a failure under CI).
-  if (!mod.binariesReady() && onPath('go').length === 0)
-    return simMissing("its binaries are not built and there is no 'go' on PATH");
-  return undefined;
+  return simUnbuildable() || undefined;
 }
 
 export async function testCluster(opts: { broker?: string; cluster?: string } = {}): Promise<TestCluster> {
