@@ -385,11 +385,11 @@ export interface ClusterStatus {
    */
   since?: string;
   /**
-   * Number of nodes known at the time of publishing.
+   * Number of nodes the watcher knows. While ready, a change re-publishes the status (same state and since) within about a second.
    */
   nodes?: number;
   /**
-   * Number of pods known at the time of publishing.
+   * Number of pods the watcher knows (every phase, Terminating included). While ready, a change re-publishes the status (same state and since) within about a second.
    */
   pods?: number;
 }
@@ -516,6 +516,10 @@ export interface PodEventData {
    * An RFC 3339 date-time in UTC.
    */
   startedAt?: string;
+  /**
+   * An RFC 3339 date-time in UTC.
+   */
+  deadline?: string;
   /**
    * <Kind>/<name> of the controlling owner, when there is one.
    */
