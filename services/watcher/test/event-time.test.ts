@@ -43,7 +43,7 @@ describe('event time', () => {
     const deadline = new Date(Date.parse(c.now()) + 30_000).toISOString();
     const [terminating] = c.modified({ ...running, rv: '2', deletionTimestamp: deadline });
     assert.deepEqual(terminating?.slice(0, 2), ['pod.terminating', c.now()]);
-    assert.equal((terminating?.[2] as { deadline?: string }).deadline, deadline);
+    assert.equal((terminating?.[2] as { deadline?: string } | undefined)?.deadline, deadline);
     c.tick(0.1);
     const [deleted] = c.deleted({ ...running, rv: '3', deletionTimestamp: deadline });
     assert.deepEqual(deleted?.slice(0, 2), ['pod.deleted', c.now()]);
@@ -82,7 +82,11 @@ describe('event time', () => {
         ['pod.restarted', c.now()],
       ],
     );
-    assert.equal((restarted[0]?.[2] as { startedAt?: string }).startedAt, ahead, 'data keeps what the API said');
+    assert.equal(
+      (restarted[0]?.[2] as { startedAt?: string } | undefined)?.startedAt,
+      ahead,
+      'data keeps what the API said',
+    );
   });
 });
 
