@@ -1,9 +1,10 @@
 // Who is connecting: a users-file user (scrypt password), a Kubernetes ServiceAccount token
 // (TokenReview), or an anonymous client (only when the operator allowed it).
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Principal } from '@kubeblink/core';
 import type { BrokerUser } from '@kubeblink/schemas';
-import { verifyPassword } from './password.ts';
+import type { Derive } from './hash-workers.ts';
+import { DEFAULT_COST, parseHash, verifyPassword } from './password.ts';
 import { looksLikeJwt, mappingFor, principalForToken, type TokenReviewCache } from './tokens.ts';
 import { EMPTY_USERS, type UsersTable } from './users.ts';
 
@@ -36,10 +37,33 @@ export interface AuthenticatorOptions {
   allowAnonymous: boolean;
   allowAnonymousRead: boolean;
   tokens?: TokenReviewCache;
+  /** Each scrypt check run (not the cache hits), for kubeblink_broker_password_checks_total. */
+  onPasswordCheck?: (result: 'ok' | 'wrong' | 'unknown_user') => void;
+  /** Where scrypt runs (hash-workers.ts); Node's thread pool when absent. */
+  derive?: Derive;
+}
+
+/**
+ * A hash no password matches, with the cost parameters of the users file's first entry: an unknown
+ * username is checked against it so that it costs as long as a wrong password (issue 15: 1.4 ms
+ * against 99 ms told which usernames exist).
+ */
+function decoyHash(table: UsersTable): string {
+  let cost: { N: number; r: number; p: number } = DEFAULT_COST;
+  for (const user of table.users.values()) {
+    try {
+      cost = parseHash(user.passwordHash);
+      break;
+    } catch {
+      // A malformed hash costs nothing to refuse; look at the next one.
+    }
+  }
+  return `scrypt$${cost.N}$${cost.r}$${cost.p}$${randomBytes(16).toString('base64')}$${randomBytes(32).toString('base64')}`;
 }
 
 export class Authenticator {
   private table: UsersTable = EMPTY_USERS;
+  private decoy = decoyHash(EMPTY_USERS);
   private readonly opts: AuthenticatorOptions;
   // scrypt is deliberately slow; a reconnect storm of the same clients should not cost one scrypt
   // each. Remembers sha256(password) of recent successes per user and hash; bounded.
@@ -51,6 +75,7 @@ export class Authenticator {
 
   setUsers(table: UsersTable): void {
     this.table = table;
+    this.decoy = decoyHash(table);
     this.verified.clear();
   }
 
@@ -80,6 +105,8 @@ export class Authenticator {
       };
     }
     if (this.opts.tokens && looksLikeJwt(secret)) return this.token(clientId, secret);
+    await verifyPassword(secret, this.decoy, this.opts.derive);
+    this.opts.onPasswordCheck?.('unknown_user');
     return { ok: false, reason: 'bad_credentials', returnCode: 4, detail: `unknown user ${username ?? '(none)'}` };
   }
 
@@ -121,7 +148,9 @@ export class Authenticator {
     const digest = createHash('sha256').update(password).digest();
     const known = this.verified.get(key);
     if (known && timingSafeEqual(known, digest)) return true;
-    if (!(await verifyPassword(password, encoded))) return false;
+    const ok = await verifyPassword(password, encoded, this.opts.derive);
+    this.opts.onPasswordCheck?.(ok ? 'ok' : 'wrong');
+    if (!ok) return false;
     if (this.verified.size >= 10_000) this.verified.clear();
     this.verified.set(key, digest);
     return true;

@@ -5,7 +5,10 @@ import type { BrokerSettings } from '@kubeblink/schemas';
 import { Aedes, type Client } from 'aedes';
 import { Authenticator } from './auth.ts';
 import { type BrokerMetrics, brokerMetrics } from './broker-metrics.ts';
+import { anonymousExposure } from './exposure.ts';
+import { HashWorkers } from './hash-workers.ts';
 import { createHooks, DenialError, type Hooks } from './hooks.ts';
+import { LoginGate } from './login-gate.ts';
 import { boundOutgoing, type CutOffReason } from './outgoing-queue.ts';
 import { type Backend, createBackend } from './persistence.ts';
 import { kubeReviewer, type Reviewer, TokenReviewCache } from './tokens.ts';
@@ -31,6 +34,9 @@ const CLIENT_ERRORS: [string, string][] = [
 
 const SLOW_SUBSCRIBER = 'slow subscriber';
 
+// Aedes clamps maxTopicLevels to 100: its matcher (qlobber) cannot take more.
+const AEDES_MAX_TOPIC_LEVELS = 100;
+
 // Room for the topic and header fields of a PUBLISH on top of its payload.
 const HEADER_ALLOWANCE = 1024;
 
@@ -41,8 +47,11 @@ export class Broker implements Component {
   hooks: Hooks | undefined;
   auth: Authenticator | undefined;
   users: UsersWatcher | undefined;
+  /** The login limits (login-gate.ts); tests read its queue. */
+  gate: LoginGate | undefined;
   private listeners: Listeners | undefined;
   private backend: Backend | undefined;
+  private hashWorkers: HashWorkers | undefined;
   private readonly clients = new Map<string, Client>();
   private readonly opts: BrokerOptions;
   private readonly log: Logger;
@@ -91,6 +100,8 @@ export class Broker implements Component {
   private async startParts(): Promise<void> {
     const { settings: s, log } = this.opts;
     this.stopping = false;
+    const exposed = anonymousExposure(s);
+    if (exposed) throw new Error(exposed);
     if (s.allowAnonymous) {
       log.warn(
         '!!! --allow-anonymous: ANY client may connect WITHOUT credentials and publish ANYTHING. Local development only: never expose this broker. !!!',
@@ -102,10 +113,14 @@ export class Broker implements Component {
       log.warn('no --users file, no anonymous access and no token authentication: every client will be refused');
     }
     const tokens = await this.tokenCache();
+    // One thread per concurrent check: the gate never runs more (login-gate.ts).
+    this.hashWorkers = new HashWorkers(s.loginConcurrency);
     const auth = new Authenticator({
       allowAnonymous: !!s.allowAnonymous,
       allowAnonymousRead: !!s.allowAnonymousRead,
       tokens,
+      onPasswordCheck: (result) => this.metrics.passwordChecks.inc({ result }),
+      derive: this.hashWorkers.derive,
     });
     this.auth = auth;
     if (s.users) {
@@ -123,6 +138,16 @@ export class Broker implements Component {
       await this.users.start();
     }
     this.backend = await createBackend(s, log);
+    const gate = new LoginGate({
+      concurrency: s.loginConcurrency,
+      failureRate: s.loginFailureRate,
+      failureBurst: s.loginFailureBurst,
+      pendingPerSource: s.loginPendingPerSource,
+      unauthenticatedPerSource: s.maxUnauthenticatedPerSource,
+      unauthenticated: s.maxUnauthenticated,
+      maxWaitMs: s.connectTimeout,
+    });
+    this.gate = gate;
     const hooks = createHooks({
       auth,
       log,
@@ -130,8 +155,11 @@ export class Broker implements Component {
       maxPayload: s.maxPayload,
       publishRate: s.publishRate,
       publishBurst: s.publishBurst,
+      topicLimits: { maxBytes: s.maxTopicLength, maxLevels: s.maxTopicLevels },
       connectedClient: (id) => this.clients.get(id),
       clientIds: this.backend.clientIds,
+      gate,
+      sourceOf: (client) => this.listeners?.sourceOf(client) ?? 'unknown',
     });
     this.hooks = hooks;
     const limits = {
@@ -146,7 +174,9 @@ export class Broker implements Component {
       drainTimeout: s.drainTimeout,
       queueLimit: s.queueLimit,
       maxInflightInbound: s.maxInflight,
-      maxTopicLevels: s.maxTopicLevels,
+      // The hooks bound topics (topic-bounds.ts) and count the refusals; Aedes' own check, which
+      // closes even a SUBSCRIBE's connection, stays only as a backstop at its ceiling.
+      maxTopicLevels: AEDES_MAX_TOPIC_LEVELS,
       connectTimeout: s.connectTimeout,
       heartbeatInterval: s.heartbeatInterval,
       preConnect: (client, packet, done) => {
@@ -168,6 +198,7 @@ export class Broker implements Component {
       maxPacket: s.maxPayload + HEADER_ALLOWANCE,
       log,
       metrics: this.metrics,
+      gate,
       handle: aedes.handle,
     });
     await this.listeners.start();
@@ -194,6 +225,7 @@ export class Broker implements Component {
 
   private watch(aedes: Aedes): void {
     aedes.on('client', (client) => {
+      this.listeners?.authenticated(client);
       this.clients.set(client.id, client);
       this.metrics.clients.set(this.clients.size);
     });
@@ -269,6 +301,8 @@ export class Broker implements Component {
     await listeners?.stop();
     await backend?.close().catch((err: Error) => this.log.warn({ err: err.message }, 'closing persistence failed'));
     await this.users?.stop();
+    await this.hashWorkers?.stop();
+    this.hashWorkers = undefined;
     this.aedes = undefined;
     this.listeners = undefined;
     this.backend = undefined;

@@ -100,9 +100,15 @@ export async function kubeReviewer(kubeconfig: string | undefined): Promise<Revi
   };
 }
 
-/** Caches reviews briefly (never past the token's expiry), so a reconnect storm costs one review per token. */
+/**
+ * Caches reviews briefly (never past the token's expiry), so a reconnect storm costs one review per
+ * token; concurrent checks of one token share one review (issue 15: 50 CONNECTs at once were 50
+ * TokenReviews). How many reviews run at once, and how many failures one address may cause, is the
+ * login gate's (login-gate.ts).
+ */
 export class TokenReviewCache {
   private readonly cache = new Map<string, { expires: number; result: TokenCheck }>();
+  private readonly inflight = new Map<string, Promise<TokenCheck>>();
   private readonly reviewer: Reviewer;
   private readonly audience: string;
   private readonly ttlMs: number;
@@ -123,8 +129,17 @@ export class TokenReviewCache {
     const hit = this.cache.get(key);
     if (hit && hit.expires > now) return { ...hit.result, cached: true };
     if (hit) this.cache.delete(key);
-    // A failed API call is not an answer about the token: it throws and is not cached.
-    const result = identityFromReview(await this.reviewer(token, this.audience), this.audience);
+    const running = this.inflight.get(key);
+    if (running) return { ...(await running), cached: true };
+    // A failed API call is not an answer about the token: it throws (for every sharer) and is not cached.
+    const review = this.reviewer(token, this.audience).then((status) => identityFromReview(status, this.audience));
+    this.inflight.set(key, review);
+    let result: TokenCheck;
+    try {
+      result = await review;
+    } finally {
+      this.inflight.delete(key);
+    }
     const exp = tokenExpiry(token);
     const expires = Math.min(now + this.ttlMs, exp !== undefined ? exp * 1000 : Number.POSITIVE_INFINITY);
     if (expires > now) {

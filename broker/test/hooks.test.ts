@@ -7,6 +7,7 @@ import { Authenticator } from '../src/auth.ts';
 import { brokerMetrics } from '../src/broker-metrics.ts';
 import { memoryClientIds } from '../src/client-ids.ts';
 import { createHooks, DenialError, MQTT5_REASON } from '../src/hooks.ts';
+import { LoginGate } from '../src/login-gate.ts';
 import { hashPassword } from '../src/password.ts';
 import { parseUsers } from '../src/users.ts';
 import { serviceStatus, signal } from './helpers.ts';
@@ -28,8 +29,22 @@ async function setup(publishRate = 0) {
     maxPayload: 4096,
     publishRate,
     publishBurst: 1,
+    topicLimits: { maxBytes: 1024, maxLevels: 16 },
     connectedClient: () => undefined,
     clientIds: memoryClientIds(),
+    gate: new LoginGate(
+      {
+        concurrency: 2,
+        failureRate: 1,
+        failureBurst: 10,
+        pendingPerSource: 8,
+        unauthenticatedPerSource: 32,
+        unauthenticated: 1024,
+        maxWaitMs: 10_000,
+      },
+      () => now,
+    ),
+    sourceOf: () => '127.0.0.1',
     now: () => now,
   });
   const connect = async (id: string, will?: ConnectPacket['will']) => {

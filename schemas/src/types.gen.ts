@@ -813,9 +813,13 @@ export interface BrokerSettings {
    */
   allowAnonymousRead: boolean;
   /**
-   * Anonymous clients get full access. Local development only: logged as a loud warning.
+   * Anonymous clients get full access. Local development only: logged as a loud warning, and refused (the broker does not start) when host is not a loopback address, unless allowAnonymousOnNetwork is set.
    */
   allowAnonymous: boolean;
+  /**
+   * Lets allowAnonymous start on a non-loopback host: every client that reaches the port is admin. Only where the port is not reachable from a shared network (docker-compose.yml: published on the host's 127.0.0.1 only).
+   */
+  allowAnonymousOnNetwork: boolean;
   /**
    * Largest PUBLISH payload in bytes. A packet larger than this plus 1 KiB for the topic and headers is refused when its header is read, before it is buffered (TCP and WebSocket alike); the client is disconnected.
    */
@@ -853,13 +857,41 @@ export interface BrokerSettings {
    */
   maxInflight: number;
   /**
-   * Most levels ('/'-separated) in a topic or filter (Aedes maxTopicLevels; kubeblink topics have at most 8). A deeper PUBLISH or SUBSCRIBE closes the connection.
+   * Most levels ('/'-separated) in a PUBLISH topic, a will topic or a SUBSCRIBE filter, for every role (kubeblink topics have at most 8). A deeper PUBLISH closes the connection, a deeper filter is refused (SUBACK 0x80); counted in kubeblink_broker_denials_total{reason="topic_levels"}, logged once per client.
    */
   maxTopicLevels: number;
   /**
-   * Milliseconds a new connection has to send CONNECT.
+   * Largest PUBLISH topic, will topic or SUBSCRIBE filter in UTF-8 bytes, for every role (MQTT allows 65535). The longest kubeblink topic, a pod's signals with a 63-character cluster, 253-character node and pod names and a 63-character namespace, has 664 bytes. A longer PUBLISH closes the connection, a longer filter is refused (SUBACK 0x80); counted in kubeblink_broker_denials_total{reason="topic_too_long"}, logged once per client.
+   */
+  maxTopicLength: number;
+  /**
+   * Milliseconds a new connection has to send CONNECT, and the longest its credential check may wait in the login queue (past it: CONNACK 3, kubeblink_broker_denials_total{reason="login_busy"}).
    */
   connectTimeout: number;
+  /**
+   * Credential checks (scrypt password hashes, TokenReviews) running at once, taken round-robin from the source addresses that wait, so a flooding address delays another's login by at most one check per turn. Password hashes run on as many worker threads of their own, never on Node's thread pool (shared with LevelDB and the file system).
+   */
+  loginConcurrency: number;
+  /**
+   * Failed logins per second one source address may sustain (token bucket; an IPv6 address counts by its /64). Over it, its CONNECTs are answered CONNACK 3 at once, before any password is hashed, until the bucket refills; counted as kubeblink_broker_denials_total{reason="login_rate_limited"}, logged once per address.
+   */
+  loginFailureRate: number;
+  /**
+   * Failed logins one source address may make at once before loginFailureRate applies (the bucket's size).
+   */
+  loginFailureBurst: number;
+  /**
+   * Credential checks one source address may have queued or running; one more is answered CONNACK 3, counted as kubeblink_broker_denials_total{reason="login_busy"}.
+   */
+  loginPendingPerSource: number;
+  /**
+   * Connections one source address may hold open before they authenticate; more are closed when accepted, before any MQTT is read, counted as kubeblink_broker_denials_total{reason="unauthenticated_limit"}, logged once per address.
+   */
+  maxUnauthenticatedPerSource: number;
+  /**
+   * Connections from all addresses open before they authenticate (bounds memory and file descriptors); more are closed when accepted, like maxUnauthenticatedPerSource.
+   */
+  maxUnauthenticated: number;
   /**
    * Milliseconds between the broker's $SYS heartbeats. The persisted last wills of clients of a broker that stopped without closing them (a crash) are published after four intervals of a restarted broker.
    */
