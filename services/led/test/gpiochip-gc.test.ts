@@ -4,9 +4,8 @@
 // Line points at the chip's native state, never at the JavaScript Chip, and a FinalizationRegistry
 // plays the destructor. A real gc() runs between open and write.
 //
-// This is the JavaScript-level proof only: building node-libgpiod 0.5.3 for Node 24 against a stub
-// libgpiod.so.2 needs Node 24's headers (node-gyp downloads them from the Node.js release site,
-// unreachable here, and no package ships them), see docs/raspberry-pi.md, "What was verified".
+// The same proof below the JavaScript, over the real addon and a stub libgpiod.so.2, is
+// gpiochip-native.int.test.ts; this one needs no toolchain and runs in the unit tier.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
@@ -69,8 +68,8 @@ function nativeLikeGpiod(chips: { name: string; label: string; lines: number }[]
     readonly numberOfLines: number;
     readonly lineNames: string[];
     readonly native: NativeChip;
-    constructor(id: string) {
-      const c = chips.find((x) => x.name === id || `/dev/${x.name}` === id);
+    constructor(id: number | string) {
+      const c = chips.find((x) => x.name === String(id) || `/dev/${x.name}` === id);
       if (!c) throw new Error(`Chip::new - Unable to open device ${id}`);
       this.name = c.name;
       this.label = c.label;
