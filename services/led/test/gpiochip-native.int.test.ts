@@ -4,7 +4,7 @@
 // line request and value. A forced gc() runs between open and write.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -26,9 +26,9 @@ describe('gpiochip board over node-libgpiod and a stub libgpiod 1.6', { skip }, 
   after(() => rmSync(stubDir, { recursive: true, force: true }));
 
   /** Runs the board in a child (the loader reads LD_LIBRARY_PATH at start); returns what the C library saw. */
-  function runBoard(variant: 'keep' | 'drop'): { log: string[]; stdout: string } {
+  function runBoard(variant: 'keep' | 'drop' | 'doctor', ...more: string[]): { log: string[]; stdout: string } {
     const log = join(stubDir, `${variant}.log`);
-    const r = spawnSync(process.execPath, ['--expose-gc', CHILD, addon, variant], {
+    const r = spawnSync(process.execPath, ['--expose-gc', CHILD, addon, variant, ...more], {
       encoding: 'utf8',
       env: { ...process.env, LD_LIBRARY_PATH: stubDir, GPIOD_STUB_LOG: log, GPIOD_STUB_CHIPS: PI5_EARLY },
     });
@@ -64,5 +64,34 @@ describe('gpiochip board over node-libgpiod and a stub libgpiod 1.6', { skip }, 
       'close gpiochip4',
       'set gpiochip4 17 1 refused: not requested',
     ]);
+  });
+
+  it('led doctor over it: the chips and labels the C library reports, the header chip, each LED lit in turn', () => {
+    const host = join(stubDir, 'host');
+    mkdirSync(join(host, 'dev'), { recursive: true });
+    writeFileSync(join(host, 'model'), 'Raspberry Pi 5 Model B Rev 1.0\0');
+    writeFileSync(join(host, 'group'), 'gpio:x:997:pi\n');
+    const { log, stdout } = runBoard('doctor', host);
+    const lines = stdout.split('\n');
+    assert.deepEqual(lines.slice(0, 8), [
+      `board: gpiochip (auto: ${host}/model says "Raspberry Pi 5 Model B Rev 1.0")`,
+      `device nodes: no ${host}/dev/gpiochip*`,
+      'chips (node-libgpiod):',
+      '  gpiochip0  gpio-brcmstb@107d508500  32 lines',
+      '  gpiochip4  pinctrl-rp1  54 lines',
+      'header chip: gpiochip4 (pinctrl-rp1) by its label',
+      'permission: ok',
+      'layout compact: 7 LEDs, each lit for 0 ms in turn',
+    ]);
+    assert.equal(lines.at(-1), 'done: every LED was lit once, all are off');
+    const pins = [17, 27, 22, 5, 6, 13, 26];
+    assert.deepEqual(
+      log.filter((l) => /^(request|set|release) gpiochip4 /.test(l)),
+      [
+        ...pins.map((p) => `request gpiochip4 ${p} output kubeblink-led 0`),
+        ...pins.flatMap((p) => [`set gpiochip4 ${p} 1`, `set gpiochip4 ${p} 0`]),
+        ...pins.map((p) => `release gpiochip4 ${p}`),
+      ],
+    );
   });
 });

@@ -1,9 +1,11 @@
 // Child process of gpiochip-native.int.test.ts: the gpiochip board over the real node-libgpiod addon
 // (argv[2], a directory), which the dynamic loader links to the stub libgpiod.so.2 (LD_LIBRARY_PATH
-// set by the test). Run with --expose-gc. argv[3] `drop` makes it the old board that drops its chip.
+// set by the test). Run with --expose-gc. argv[3] `drop` makes it the old board that drops its chip;
+// `doctor` runs `led doctor` over it instead (argv[4]: a directory with model, group and dev/).
 import { createRequire } from 'node:module';
 import { silentLogger } from '@kubeblink/core';
 import { GpiochipBoard } from '../../src/boards/gpiochip.ts';
+import { runDoctor } from '../../src/led-doctor.ts';
 
 const [addonDir, variant] = process.argv.slice(2);
 const gc = globalThis.gc;
@@ -18,6 +20,17 @@ async function open(): Promise<GpiochipBoard> {
   ]);
   if (variant === 'drop') Reflect.set(board, 'chip', undefined);
   return board;
+}
+
+if (variant === 'doctor') {
+  const host = process.argv[4] ?? '.';
+  process.exitCode = await runDoctor({
+    settings: { board: 'auto', layout: 'compact' },
+    stepMs: 0,
+    host: { modelPath: `${host}/model`, devDir: `${host}/dev`, groupFile: `${host}/group`, groups: [997], uid: 1000 },
+    load: async () => gpiod,
+  });
+  process.exit();
 }
 
 const board = await open();
