@@ -2,7 +2,8 @@
 // libgpiod 1.x — Raspberry Pi OS bookworm's libgpiod2 package is 1.6 — loaded only when this board is
 // used). No root needed, only access to /dev/gpiochipN (the gpio group on Raspberry Pi OS). The
 // character device has no PWM: every pin is on/off and the engine uses its documented fallbacks.
-// Tested against a fake binding only: unverified on hardware.
+// Tested over the real node-libgpiod addon and a stub libgpiod (test/gpiochip-native.int.test.ts):
+// unverified on hardware.
 //
 // The board keeps the Chip it picked for as long as its lines are requested (issue 22): a
 // node-libgpiod Line holds only its native handle, not its Chip, and the Chip's destructor runs
