@@ -1282,7 +1282,7 @@ export interface PodRunnerSettings {
    */
   syncSeconds: number;
   /**
-   * Seconds between CPU and memory samples of each pod's processes (published for KWOK's metrics as the kwok.x-k8s.io/usage-cpu and usage-memory annotations).
+   * Seconds between CPU and memory samples of each pod's processes (published for KWOK's metrics as the kwok.x-k8s.io/usage-cpu and usage-memory annotations, only when they change by 10 % or more). 1 s keeps the HPA demo's reaction to load within metrics-server's 10 s resolution.
    */
   usageSeconds: number;
   /**
