@@ -29,6 +29,10 @@ export type AuthResult =
       owner?: string;
       /** The users-file entry a password login matched: a reload that changes it disconnects the client. */
       entry?: BrokerUser;
+      /** A token login: the token, re-checked while the client stays connected (token-revalidation.ts). */
+      token?: { value: string; expires: number };
+      /** The node whose signals an app may publish (signal-nodes.ts); undefined: none known. */
+      node?: string;
     }
   // returnCode: MQTT 3.1.1 CONNACK 4 (bad user name or password) or 5 (not authorized), 3 (server unavailable).
   | { ok: false; reason: DenyReason; returnCode: 3 | 4 | 5; detail: string };
@@ -120,6 +124,11 @@ export class Authenticator {
     return { ok: false, reason: 'anonymous', returnCode: 5, detail: 'anonymous clients are not allowed' };
   }
 
+  /** A connected token client's check again: the same review (cached until its expiry) and mapping. */
+  recheckToken(clientId: string, token: string): Promise<AuthResult> {
+    return this.token(clientId, token);
+  }
+
   private async token(clientId: string, token: string): Promise<AuthResult> {
     let check: Awaited<ReturnType<TokenReviewCache['check']>>;
     try {
@@ -139,6 +148,8 @@ export class Authenticator {
       user: `serviceaccount:${sa} pod:${check.identity.pod.name}`,
       via: 'token',
       owner: `serviceaccount:${sa}`,
+      token: { value: token, expires: check.expires },
+      node: check.identity.node,
       principal: principalForToken(check.identity, mapping, clientId),
     };
   }

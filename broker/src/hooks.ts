@@ -33,6 +33,10 @@ export interface ClientState {
   /** The users-file entry of a password login (JSON), to notice a reload that changes it. */
   entry: string | undefined;
   will: ConnectPacket['will'] | undefined;
+  /** A token login's token and when its review stops being reused (token-revalidation.ts). */
+  token: { value: string; expires: number } | undefined;
+  /** The node whose signals an app may publish (signal-nodes.ts). */
+  node: string | undefined;
   acl: Map<string, Decision>;
   bucket: TokenBucket | undefined;
 }
@@ -202,6 +206,8 @@ export function createHooks(opts: HooksOptions) {
           owner: result.owner,
           entry: result.entry && JSON.stringify(result.entry),
           will: wills.get(client),
+          token: result.token,
+          node: result.node,
           acl: new Map(),
           bucket:
             opts.publishRate > 0 && !UNLIMITED_ROLES.has(result.principal.role)
