@@ -41,6 +41,8 @@ export interface AuthenticatorOptions {
   allowAnonymous: boolean;
   allowAnonymousRead: boolean;
   tokens?: TokenReviewCache;
+  /** --token-cluster: the one cluster token clients may touch. */
+  tokenCluster?: string;
   /** Each scrypt check run (not the cache hits), for kubeblink_broker_password_checks_total. */
   onPasswordCheck?: (result: 'ok' | 'wrong' | 'unknown_user') => void;
   /** Where scrypt runs (hash-workers.ts); Node's thread pool when absent. */
@@ -105,7 +107,13 @@ export class Authenticator {
         via: 'password',
         owner: `user:${user.username}`,
         entry: user,
-        principal: { role: user.role, clientId, clusters: user.clusters, pod: user.pod },
+        node: user.pod?.node,
+        principal: {
+          role: user.role,
+          clientId,
+          clusters: user.clusters,
+          pod: user.pod && { namespace: user.pod.namespace, name: user.pod.name },
+        },
       };
     }
     if (this.opts.tokens && looksLikeJwt(secret)) return this.token(clientId, secret);
@@ -150,7 +158,7 @@ export class Authenticator {
       owner: `serviceaccount:${sa}`,
       token: { value: token, expires: check.expires },
       node: check.identity.node,
-      principal: principalForToken(check.identity, mapping, clientId),
+      principal: principalForToken(check.identity, mapping, clientId, this.opts.tokenCluster),
     };
   }
 

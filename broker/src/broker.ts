@@ -124,6 +124,7 @@ export class Broker implements Component {
       allowAnonymous: !!s.allowAnonymous,
       allowAnonymousRead: !!s.allowAnonymousRead,
       tokens,
+      tokenCluster: s.tokenCluster,
       onPasswordCheck: (result) => this.metrics.passwordChecks.inc({ result }),
       derive: this.hashWorkers.derive,
     });

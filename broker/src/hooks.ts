@@ -21,6 +21,7 @@ import type { ClientIdStore } from './client-ids.ts';
 import { DenialError, denialRecorder, MQTT5_REASON, type PublishDenial } from './denials.ts';
 import type { GateRefusal, LoginGate } from './login-gate.ts';
 import { TokenBucket } from './rate-limit.ts';
+import { signalNodeRefusal } from './signal-nodes.ts';
 import { type TopicLimits, topicOverBounds } from './topic-bounds.ts';
 
 export { DenialError, MQTT5_REASON, type PublishDenial } from './denials.ts';
@@ -147,7 +148,12 @@ export function createHooks(opts: HooksOptions) {
       // Validated once per publish, before delivery to any subscriber (tombstones are valid).
       const decoded = decodeMessage(topic, payload, packet.retain === true);
       if (!decoded.ok) return { reason: 'invalid', detail: decoded.reason };
-      const kind = decoded.message.parts.kind;
+      const { parts } = decoded.message;
+      const kind = parts.kind;
+      if (kind === 'podSignals') {
+        const foreign = signalNodeRefusal(state.principal, state.node, parts.node);
+        if (foreign) return { reason: 'signal_node', detail: foreign };
+      }
       if (packet.retain && !TOPIC_CONTRACT[kind].retain) {
         return { reason: 'invalid', detail: `${kind} messages are never retained` };
       }

@@ -72,11 +72,21 @@ export function mappingFor(identity: TokenIdentity, mappings: readonly ServiceAc
   );
 }
 
-export function principalForToken(identity: TokenIdentity, mapping: ServiceAccountRole, clientId: string): Principal {
+/**
+ * The rights a token grants. With `cluster` (--token-cluster: the cluster the tokens come from) a
+ * token client touches only that cluster, and only if its mapping allows it.
+ */
+export function principalForToken(
+  identity: TokenIdentity,
+  mapping: ServiceAccountRole,
+  clientId: string,
+  cluster?: string,
+): Principal {
+  const clusters = cluster ? (mapping.clusters ?? [cluster]).filter((c) => c === cluster) : mapping.clusters;
   return {
     role: mapping.role,
     clientId,
-    clusters: mapping.clusters,
+    clusters,
     // An app pod's identity is the pod named in its token, never anything the client says.
     pod: mapping.role === 'app' ? { namespace: identity.namespace, name: identity.pod.name } : undefined,
   };
