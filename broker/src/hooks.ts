@@ -77,6 +77,18 @@ const LOGIN_FAILURES: ReadonlySet<string> = new Set([
 // admin is trusted: the rate limit is for the many app pods and readers.
 const UNLIMITED_ROLES: ReadonlySet<string> = new Set(['watcher', 'admin']);
 
+/**
+ * MQTT 4.7.2: `$`-topics are not the clients' own. `$SYS/` is the broker's (Aedes publishes its
+ * statistics there): nobody may publish into it. Other `$`-topics are allowed to admins only, as a
+ * general MQTT broker allows them (an anonymous admin of --allow-anonymous, local development);
+ * `#` and `+` filters never match them [MQTT-4.7.2-1] (Aedes' blockDollarSignTopics).
+ */
+function dollarTopicRefusal(principal: Principal, topic: string): Decision | undefined {
+  if (!topic.startsWith('$')) return undefined;
+  if (topic.startsWith('$SYS/') || topic === '$SYS') return { ok: false, reason: '$SYS topics are the broker\'s own' };
+  return principal.role === 'admin' ? { ok: true } : { ok: false, reason: '$ topics are for admins only' };
+}
+
 export function createHooks(opts: HooksOptions) {
   const { auth, metrics, maxPayload } = opts;
   const log = opts.log.child({ module: 'auth' });
@@ -132,10 +144,7 @@ export function createHooks(opts: HooksOptions) {
     if (bound) return bound;
     let decision = state.acl.get(topic);
     if (!decision) {
-      // MQTT 4.7.2: $-topics are the broker's own; Aedes' default hook refuses them too.
-      decision = topic.startsWith('$')
-        ? { ok: false, reason: '$ topics are reserved' }
-        : canPublish(state.principal, topic);
+      decision = dollarTopicRefusal(state.principal, topic) ?? canPublish(state.principal, topic);
       if (state.acl.size >= ACL_CACHE_SIZE) state.acl.clear();
       state.acl.set(topic, decision);
     }
