@@ -160,6 +160,7 @@ export class Broker implements Component {
       log,
       metrics: this.metrics,
       maxPayload: s.maxPayload,
+      maxInflightBytes: s.maxInflightBytes,
       publishRate: s.publishRate,
       publishBurst: s.publishBurst,
       topicLimits: { maxBytes: s.maxTopicLength, maxLevels: s.maxTopicLevels },
@@ -206,6 +207,14 @@ export class Broker implements Component {
       authorizeSubscribe: hooks.authorizeSubscribe,
     });
     this.aedes = aedes;
+    // A QoS 2 message leaves the incoming store at its PUBREL: its bytes stop counting (inflight-bytes.ts).
+    type IncomingDel = (client: Client, packet: { messageId?: number }) => Promise<unknown>;
+    const store = (aedes as unknown as { persistence: { incomingDelPacket: IncomingDel } }).persistence;
+    const incomingDel = store.incomingDelPacket.bind(store);
+    store.incomingDelPacket = (client, packet) => {
+      hooks.qos2Released(client, packet.messageId);
+      return incomingDel(client, packet);
+    };
     this.watch(aedes);
     this.listeners = new Listeners({
       host: s.host,

@@ -19,6 +19,7 @@ import type { Authenticator } from './auth.ts';
 import type { BrokerMetrics } from './broker-metrics.ts';
 import type { ClientIdStore } from './client-ids.ts';
 import { DenialError, denialRecorder, MQTT5_REASON, type PublishDenial } from './denials.ts';
+import { InboundQos2Bytes } from './inflight-bytes.ts';
 import type { GateRefusal, LoginGate } from './login-gate.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { signalNodeRefusal } from './signal-nodes.ts';
@@ -40,6 +41,8 @@ export interface ClientState {
   node: string | undefined;
   acl: Map<string, Decision>;
   bucket: TokenBucket | undefined;
+  /** Bytes of inbound QoS 2 messages awaiting PUBREL (inflight-bytes.ts), made at the first one. */
+  qos2: InboundQos2Bytes | undefined;
 }
 
 export interface HooksOptions {
@@ -47,6 +50,8 @@ export interface HooksOptions {
   log: Logger;
   metrics: BrokerMetrics;
   maxPayload: number;
+  /** Bytes of inbound QoS 2 messages one client may hold awaiting PUBREL. */
+  maxInflightBytes: number;
   publishRate: number;
   publishBurst: number;
   /** Bounds of every PUBLISH topic, will topic and SUBSCRIBE filter (topic-bounds.ts). */
@@ -85,7 +90,7 @@ const UNLIMITED_ROLES: ReadonlySet<string> = new Set(['watcher', 'admin']);
  */
 function dollarTopicRefusal(principal: Principal, topic: string): Decision | undefined {
   if (!topic.startsWith('$')) return undefined;
-  if (topic.startsWith('$SYS/') || topic === '$SYS') return { ok: false, reason: '$SYS topics are the broker\'s own' };
+  if (topic.startsWith('$SYS/') || topic === '$SYS') return { ok: false, reason: "$SYS topics are the broker's own" };
   return principal.role === 'admin' ? { ok: true } : { ok: false, reason: '$ topics are for admins only' };
 }
 
@@ -184,6 +189,10 @@ export function createHooks(opts: HooksOptions) {
     /** Which principal a connected client acts as (for tests and diagnostics). */
     principalOf: (client: Client) => states.get(client)?.principal,
     stateOf: (client: Client): Readonly<ClientState> | undefined => states.get(client),
+    /** Aedes deleted an inbound QoS 2 message at its PUBREL (inflight-bytes.ts). */
+    qos2Released: (client: Client, messageId: number | undefined) => {
+      if (messageId !== undefined) states.get(client)?.qos2?.release(messageId);
+    },
 
     preConnect(client: Client, packet: ConnectPacket, done: (err: Error | null, ok: boolean) => void) {
       // Keep the will: authenticate checks that this client may publish it.
@@ -228,6 +237,7 @@ export function createHooks(opts: HooksOptions) {
             opts.publishRate > 0 && !UNLIMITED_ROLES.has(result.principal.role)
               ? new TokenBucket(opts.publishRate, opts.publishBurst, now())
               : undefined,
+          qos2: undefined,
         };
         // Before any session is resumed, wiped or taken over (Aedes does those after authenticate).
         const idProblem = await idRefusal(client, state);
@@ -297,6 +307,15 @@ export function createHooks(opts: HooksOptions) {
           detail: problem.detail,
         });
         return done(new DenialError(problem.reason, problem.detail, MQTT5_REASON[problem.reason]));
+      }
+      if (packet.qos === 2 && packet !== state.will && packet.messageId !== undefined) {
+        state.qos2 ??= new InboundQos2Bytes(opts.maxInflightBytes);
+        const size = packet.topic.length + (packet.payload?.length ?? 0);
+        if (!state.qos2.admit(packet.messageId, size)) {
+          const detail = `more than ${opts.maxInflightBytes} bytes of QoS 2 messages awaiting PUBREL`;
+          deny('publish', 'inflight_bytes', { clientId: client.id, user: state.user, topic: packet.topic, detail });
+          return done(new DenialError('inflight_bytes', detail, MQTT5_REASON.inflight_bytes));
+        }
       }
       // The will is the broker's to publish when the client is gone: not rate limited.
       const wait = state.bucket && packet !== state.will ? state.bucket.take(now()) : 0;

@@ -857,6 +857,10 @@ export interface BrokerSettings {
    */
   queueLimit: number;
   /**
+   * Bytes (topic and payload) of inbound QoS 2 messages one client may hold awaiting PUBREL, whatever its role; one message more is refused and the client disconnected (kubeblink_broker_denials_total{reason="inflight_bytes"}). A single message is always accepted when none is held: --max-payload bounds it.
+   */
+  maxInflightBytes: number;
+  /**
    * Inbound QoS 2 messages one client may hold unreleased (Aedes maxInflightInbound); more closes the connection.
    */
   maxInflight: number;
