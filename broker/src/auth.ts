@@ -29,6 +29,10 @@ export type AuthResult =
       owner?: string;
       /** The users-file entry a password login matched: a reload that changes it disconnects the client. */
       entry?: BrokerUser;
+      /** A token login: the token, re-checked while the client stays connected (token-revalidation.ts). */
+      token?: { value: string; expires: number };
+      /** The node whose signals an app may publish (signal-nodes.ts); undefined: none known. */
+      node?: string;
     }
   // returnCode: MQTT 3.1.1 CONNACK 4 (bad user name or password) or 5 (not authorized), 3 (server unavailable).
   | { ok: false; reason: DenyReason; returnCode: 3 | 4 | 5; detail: string };
@@ -37,6 +41,8 @@ export interface AuthenticatorOptions {
   allowAnonymous: boolean;
   allowAnonymousRead: boolean;
   tokens?: TokenReviewCache;
+  /** --token-cluster: the one cluster token clients may touch. */
+  tokenCluster?: string;
   /** Each scrypt check run (not the cache hits), for kubeblink_broker_password_checks_total. */
   onPasswordCheck?: (result: 'ok' | 'wrong' | 'unknown_user') => void;
   /** Where scrypt runs (hash-workers.ts); Node's thread pool when absent. */
@@ -101,7 +107,13 @@ export class Authenticator {
         via: 'password',
         owner: `user:${user.username}`,
         entry: user,
-        principal: { role: user.role, clientId, clusters: user.clusters, pod: user.pod },
+        node: user.pod?.node,
+        principal: {
+          role: user.role,
+          clientId,
+          clusters: user.clusters,
+          pod: user.pod && { namespace: user.pod.namespace, name: user.pod.name },
+        },
       };
     }
     if (this.opts.tokens && looksLikeJwt(secret)) return this.token(clientId, secret);
@@ -118,6 +130,11 @@ export class Authenticator {
       return { ok: true, user: '(anonymous)', via: 'anonymous', principal: { role: 'anonymous', clientId } };
     }
     return { ok: false, reason: 'anonymous', returnCode: 5, detail: 'anonymous clients are not allowed' };
+  }
+
+  /** A connected token client's check again: the same review (cached until its expiry) and mapping. */
+  recheckToken(clientId: string, token: string): Promise<AuthResult> {
+    return this.token(clientId, token);
   }
 
   private async token(clientId: string, token: string): Promise<AuthResult> {
@@ -139,7 +156,9 @@ export class Authenticator {
       user: `serviceaccount:${sa} pod:${check.identity.pod.name}`,
       via: 'token',
       owner: `serviceaccount:${sa}`,
-      principal: principalForToken(check.identity, mapping, clientId),
+      token: { value: token, expires: check.expires },
+      node: check.identity.node,
+      principal: principalForToken(check.identity, mapping, clientId, this.opts.tokenCluster),
     };
   }
 

@@ -46,6 +46,12 @@ export function brokerMetrics(registry: Registry) {
       'Connections that have not authenticated yet',
     ),
     usersReloads: counter(registry, 'kubeblink_broker_users_reloads_total', 'Users file (re)loads', ['result']),
+    tokenRevocations: counter(
+      registry,
+      'kubeblink_broker_token_revocations_total',
+      'Token clients disconnected by a re-check: token no longer valid, ServiceAccount or pod gone, mapping removed or changed',
+      ['reason'],
+    ),
     tokenReviews: counter(registry, 'kubeblink_broker_token_reviews_total', 'TokenReview results', [
       'result',
       'cached',

@@ -11,6 +11,7 @@ import { createHooks, DenialError, type Hooks } from './hooks.ts';
 import { LoginGate } from './login-gate.ts';
 import { boundOutgoing, type CutOffReason } from './outgoing-queue.ts';
 import { type Backend, createBackend } from './persistence.ts';
+import { TokenRevalidator } from './token-revalidation.ts';
 import { kubeReviewer, type Reviewer, TokenReviewCache } from './tokens.ts';
 import { Listeners, PACKET_TOO_LARGE } from './transport.ts';
 import { type UsersTable, UsersWatcher } from './users.ts';
@@ -37,6 +38,9 @@ const SLOW_SUBSCRIBER = 'slow subscriber';
 // Aedes clamps maxTopicLevels to 100: its matcher (qlobber) cannot take more.
 const AEDES_MAX_TOPIC_LEVELS = 100;
 
+// A token client is re-checked at most this often (--token-cache-seconds 0 would spin otherwise).
+const MIN_RECHECK_MS = 1000;
+
 // Room for the topic and header fields of a PUBLISH on top of its payload.
 const HEADER_ALLOWANCE = 1024;
 
@@ -52,6 +56,7 @@ export class Broker implements Component {
   private listeners: Listeners | undefined;
   private backend: Backend | undefined;
   private hashWorkers: HashWorkers | undefined;
+  private revalidator: TokenRevalidator | undefined;
   private readonly clients = new Map<string, Client>();
   private readonly opts: BrokerOptions;
   private readonly log: Logger;
@@ -119,6 +124,7 @@ export class Broker implements Component {
       allowAnonymous: !!s.allowAnonymous,
       allowAnonymousRead: !!s.allowAnonymousRead,
       tokens,
+      tokenCluster: s.tokenCluster,
       onPasswordCheck: (result) => this.metrics.passwordChecks.inc({ result }),
       derive: this.hashWorkers.derive,
     });
@@ -132,6 +138,7 @@ export class Broker implements Component {
           auth.setUsers(table);
           this.metrics.usersReloads.inc({ result: 'ok' });
           this.dropChangedUsers(table);
+          this.revalidator?.recheckAll();
         },
         onError: () => this.metrics.usersReloads.inc({ result: 'error' }),
       });
@@ -153,6 +160,7 @@ export class Broker implements Component {
       log,
       metrics: this.metrics,
       maxPayload: s.maxPayload,
+      maxInflightBytes: s.maxInflightBytes,
       publishRate: s.publishRate,
       publishBurst: s.publishBurst,
       topicLimits: { maxBytes: s.maxTopicLength, maxLevels: s.maxTopicLevels },
@@ -162,6 +170,16 @@ export class Broker implements Component {
       sourceOf: (client) => this.listeners?.sourceOf(client) ?? 'unknown',
     });
     this.hooks = hooks;
+    if (tokens) {
+      this.revalidator = new TokenRevalidator({
+        auth,
+        metrics: this.metrics,
+        log,
+        stateOf: hooks.stateOf,
+        minIntervalMs: MIN_RECHECK_MS,
+        retryMs: Math.max(s.tokenCacheSeconds * 1000, MIN_RECHECK_MS),
+      });
+    }
     const limits = {
       maxMessages: s.outgoingQueueMessages,
       maxBytes: s.outgoingQueueBytes,
@@ -189,6 +207,14 @@ export class Broker implements Component {
       authorizeSubscribe: hooks.authorizeSubscribe,
     });
     this.aedes = aedes;
+    // A QoS 2 message leaves the incoming store at its PUBREL: its bytes stop counting (inflight-bytes.ts).
+    type IncomingDel = (client: Client, packet: { messageId?: number }) => Promise<unknown>;
+    const store = (aedes as unknown as { persistence: { incomingDelPacket: IncomingDel } }).persistence;
+    const incomingDel = store.incomingDelPacket.bind(store);
+    store.incomingDelPacket = (client, packet) => {
+      hooks.qos2Released(client, packet.messageId);
+      return incomingDel(client, packet);
+    };
     this.watch(aedes);
     this.listeners = new Listeners({
       host: s.host,
@@ -228,9 +254,11 @@ export class Broker implements Component {
       this.listeners?.authenticated(client);
       this.clients.set(client.id, client);
       this.metrics.clients.set(this.clients.size);
+      this.revalidator?.watch(client);
     });
     aedes.on('clientDisconnect', (client) => {
       if (this.clients.get(client.id) === client) this.clients.delete(client.id);
+      this.revalidator?.forget(client);
       this.metrics.clients.set(this.clients.size);
     });
     // Aedes may report several errors for one dying connection (each pending write): count the first.
@@ -283,6 +311,8 @@ export class Broker implements Component {
     const { aedes, listeners, backend } = this;
     this.stopping = true;
     listeners?.stopAccepting();
+    this.revalidator?.stop();
+    this.revalidator = undefined;
     if (aedes) {
       await this.idle(aedes, this.opts.settings.shutdownTimeout);
       // Closing a client waits on its store operations: bounded, so SIGTERM never hangs.

@@ -3,7 +3,14 @@ import type { Logger } from '@kubeblink/core';
 import type { Action, BrokerMetrics } from './broker-metrics.ts';
 import type { TopicBoundReason } from './topic-bounds.ts';
 
-export type PublishDenial = 'acl' | 'too_large' | 'invalid' | 'rate_limited' | TopicBoundReason;
+export type PublishDenial =
+  | 'acl'
+  | 'signal_node'
+  | 'too_large'
+  | 'invalid'
+  | 'rate_limited'
+  | 'inflight_bytes'
+  | TopicBoundReason;
 
 /**
  * MQTT 5 reason codes of each refusal (PUBACK/PUBREC, SUBACK, CONNACK). Aedes 1.x speaks MQTT
@@ -12,9 +19,11 @@ export type PublishDenial = 'acl' | 'too_large' | 'invalid' | 'rate_limited' | T
  */
 export const MQTT5_REASON: Record<PublishDenial | 'subscribe_acl' | 'subscribe_topic', number> = {
   acl: 0x87, // Not authorized
+  signal_node: 0x87,
   too_large: 0x95, // Packet too large
   invalid: 0x99, // Payload format invalid
   rate_limited: 0x96, // Message rate too high
+  inflight_bytes: 0x97, // Quota exceeded
   topic_too_long: 0x90, // Topic Name invalid
   topic_levels: 0x90,
   subscribe_acl: 0x87,

@@ -19,8 +19,10 @@ import type { Authenticator } from './auth.ts';
 import type { BrokerMetrics } from './broker-metrics.ts';
 import type { ClientIdStore } from './client-ids.ts';
 import { DenialError, denialRecorder, MQTT5_REASON, type PublishDenial } from './denials.ts';
+import { InboundQos2Bytes } from './inflight-bytes.ts';
 import type { GateRefusal, LoginGate } from './login-gate.ts';
 import { TokenBucket } from './rate-limit.ts';
+import { signalNodeRefusal } from './signal-nodes.ts';
 import { type TopicLimits, topicOverBounds } from './topic-bounds.ts';
 
 export { DenialError, MQTT5_REASON, type PublishDenial } from './denials.ts';
@@ -33,8 +35,14 @@ export interface ClientState {
   /** The users-file entry of a password login (JSON), to notice a reload that changes it. */
   entry: string | undefined;
   will: ConnectPacket['will'] | undefined;
+  /** A token login's token and when its review stops being reused (token-revalidation.ts). */
+  token: { value: string; expires: number } | undefined;
+  /** The node whose signals an app may publish (signal-nodes.ts). */
+  node: string | undefined;
   acl: Map<string, Decision>;
   bucket: TokenBucket | undefined;
+  /** Bytes of inbound QoS 2 messages awaiting PUBREL (inflight-bytes.ts), made at the first one. */
+  qos2: InboundQos2Bytes | undefined;
 }
 
 export interface HooksOptions {
@@ -42,6 +50,8 @@ export interface HooksOptions {
   log: Logger;
   metrics: BrokerMetrics;
   maxPayload: number;
+  /** Bytes of inbound QoS 2 messages one client may hold awaiting PUBREL. */
+  maxInflightBytes: number;
   publishRate: number;
   publishBurst: number;
   /** Bounds of every PUBLISH topic, will topic and SUBSCRIBE filter (topic-bounds.ts). */
@@ -71,6 +81,18 @@ const LOGIN_FAILURES: ReadonlySet<string> = new Set([
 // The watcher's start-up sync publishes every state at once (thousands in a big cluster), and an
 // admin is trusted: the rate limit is for the many app pods and readers.
 const UNLIMITED_ROLES: ReadonlySet<string> = new Set(['watcher', 'admin']);
+
+/**
+ * MQTT 4.7.2: `$`-topics are not the clients' own. `$SYS/` is the broker's (Aedes publishes its
+ * statistics there): nobody may publish into it. Other `$`-topics are allowed to admins only, as a
+ * general MQTT broker allows them (an anonymous admin of --allow-anonymous, local development);
+ * `#` and `+` filters never match them [MQTT-4.7.2-1] (Aedes' blockDollarSignTopics).
+ */
+function dollarTopicRefusal(principal: Principal, topic: string): Decision | undefined {
+  if (!topic.startsWith('$')) return undefined;
+  if (topic.startsWith('$SYS/') || topic === '$SYS') return { ok: false, reason: "$SYS topics are the broker's own" };
+  return principal.role === 'admin' ? { ok: true } : { ok: false, reason: '$ topics are for admins only' };
+}
 
 export function createHooks(opts: HooksOptions) {
   const { auth, metrics, maxPayload } = opts;
@@ -127,10 +149,7 @@ export function createHooks(opts: HooksOptions) {
     if (bound) return bound;
     let decision = state.acl.get(topic);
     if (!decision) {
-      // MQTT 4.7.2: $-topics are the broker's own; Aedes' default hook refuses them too.
-      decision = topic.startsWith('$')
-        ? { ok: false, reason: '$ topics are reserved' }
-        : canPublish(state.principal, topic);
+      decision = dollarTopicRefusal(state.principal, topic) ?? canPublish(state.principal, topic);
       if (state.acl.size >= ACL_CACHE_SIZE) state.acl.clear();
       state.acl.set(topic, decision);
     }
@@ -143,7 +162,12 @@ export function createHooks(opts: HooksOptions) {
       // Validated once per publish, before delivery to any subscriber (tombstones are valid).
       const decoded = decodeMessage(topic, payload, packet.retain === true);
       if (!decoded.ok) return { reason: 'invalid', detail: decoded.reason };
-      const kind = decoded.message.parts.kind;
+      const { parts } = decoded.message;
+      const kind = parts.kind;
+      if (kind === 'podSignals') {
+        const foreign = signalNodeRefusal(state.principal, state.node, parts.node);
+        if (foreign) return { reason: 'signal_node', detail: foreign };
+      }
       if (packet.retain && !TOPIC_CONTRACT[kind].retain) {
         return { reason: 'invalid', detail: `${kind} messages are never retained` };
       }
@@ -165,6 +189,10 @@ export function createHooks(opts: HooksOptions) {
     /** Which principal a connected client acts as (for tests and diagnostics). */
     principalOf: (client: Client) => states.get(client)?.principal,
     stateOf: (client: Client): Readonly<ClientState> | undefined => states.get(client),
+    /** Aedes deleted an inbound QoS 2 message at its PUBREL (inflight-bytes.ts). */
+    qos2Released: (client: Client, messageId: number | undefined) => {
+      if (messageId !== undefined) states.get(client)?.qos2?.release(messageId);
+    },
 
     preConnect(client: Client, packet: ConnectPacket, done: (err: Error | null, ok: boolean) => void) {
       // Keep the will: authenticate checks that this client may publish it.
@@ -202,11 +230,14 @@ export function createHooks(opts: HooksOptions) {
           owner: result.owner,
           entry: result.entry && JSON.stringify(result.entry),
           will: wills.get(client),
+          token: result.token,
+          node: result.node,
           acl: new Map(),
           bucket:
             opts.publishRate > 0 && !UNLIMITED_ROLES.has(result.principal.role)
               ? new TokenBucket(opts.publishRate, opts.publishBurst, now())
               : undefined,
+          qos2: undefined,
         };
         // Before any session is resumed, wiped or taken over (Aedes does those after authenticate).
         const idProblem = await idRefusal(client, state);
@@ -276,6 +307,15 @@ export function createHooks(opts: HooksOptions) {
           detail: problem.detail,
         });
         return done(new DenialError(problem.reason, problem.detail, MQTT5_REASON[problem.reason]));
+      }
+      if (packet.qos === 2 && packet !== state.will && packet.messageId !== undefined) {
+        state.qos2 ??= new InboundQos2Bytes(opts.maxInflightBytes);
+        const size = packet.topic.length + (packet.payload?.length ?? 0);
+        if (!state.qos2.admit(packet.messageId, size)) {
+          const detail = `more than ${opts.maxInflightBytes} bytes of QoS 2 messages awaiting PUBREL`;
+          deny('publish', 'inflight_bytes', { clientId: client.id, user: state.user, topic: packet.topic, detail });
+          return done(new DenialError('inflight_bytes', detail, MQTT5_REASON.inflight_bytes));
+        }
       }
       // The will is the broker's to publish when the client is gone: not rate limited.
       const wait = state.bucket && packet !== state.will ? state.bucket.take(now()) : 0;

@@ -21,7 +21,7 @@ export interface TestUser {
   password: string;
   role: 'watcher' | 'app' | 'reader' | 'admin';
   clusters?: string[];
-  pod?: { namespace: string; name: string };
+  pod?: { namespace: string; name: string; node?: string };
   /** scrypt cost of this user's hash (default: a cheap one, for fast test logins). */
   cost?: { N: number; r: number; p: number };
 }

@@ -22,7 +22,12 @@ const USERS = [
   { username: 'watcher', password: 'watcher-pw', role: 'watcher' as const },
   { username: 'led', password: 'led-pw', role: 'reader' as const },
   { username: 'dashboard', password: 'dash-pw', role: 'reader' as const },
-  { username: 'web-1', password: 'web-pw', role: 'app' as const, pod: { namespace: 'demo', name: 'web-1' } },
+  {
+    username: 'web-1',
+    password: 'web-pw',
+    role: 'app' as const,
+    pod: { namespace: 'demo', name: 'web-1', node: 'pi3-worker-1' },
+  },
 ];
 const EVENTS = 'kubeblink/default/nodes/pi3-worker-1/events';
 const event = (n: number) => JSON.stringify({ ...example('clusterEvent.pod-ready'), message: `event ${n}` });

@@ -17,7 +17,7 @@ async function setup(publishRate = 0) {
   const auth = new Authenticator({ allowAnonymous: false, allowAnonymousRead: false });
   auth.setUsers(
     parseUsers(
-      `users:\n  - { username: web-1, passwordHash: "${hash}", role: app, pod: { namespace: demo, name: web-1 } }\n`,
+      `users:\n  - { username: web-1, passwordHash: "${hash}", role: app, pod: { namespace: demo, name: web-1, node: pi3-worker-1 } }\n`,
       'u',
     ),
   );
@@ -27,6 +27,7 @@ async function setup(publishRate = 0) {
     log: silentLogger(),
     metrics: brokerMetrics(createRegistry('t', false)),
     maxPayload: 4096,
+    maxInflightBytes: 1 << 20,
     publishRate,
     publishBurst: 1,
     topicLimits: { maxBytes: 1024, maxLevels: 16 },

@@ -73,7 +73,7 @@ describe('limits', () => {
     const b = await startTestBroker({
       users: [
         { ...admin, role: 'admin' },
-        { ...app, role: 'app', pod: { namespace: 'demo', name: 'web-1' } },
+        { ...app, role: 'app', pod: { namespace: 'demo', name: 'web-1', node: 'pi3-worker-1' } },
         { username: 'watcher', password: 'watcher-pw', role: 'watcher' },
       ],
       settings: { publishRate: 20, publishBurst: 5 },

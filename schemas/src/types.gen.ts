@@ -730,6 +730,10 @@ export interface AppPodIdentity {
    * Pod name, or * for any pod of the namespace.
    */
   name: string;
+  /**
+   * The node the pod runs on: its signals are accepted only under kubeblink/<cluster>/nodes/<node>/. '*' accepts them under any node (the operator vouches for the client). Without it the user's signals are refused: the broker cannot know the pod's node (a token's review names it).
+   */
+  node?: string;
 }
 export interface ServiceAccountRole {
   /**
@@ -857,6 +861,10 @@ export interface BrokerSettings {
    */
   queueLimit: number;
   /**
+   * Bytes (topic and payload) of inbound QoS 2 messages one client may hold awaiting PUBREL, whatever its role; one message more is refused and the client disconnected (kubeblink_broker_denials_total{reason="inflight_bytes"}). A single message is always accepted when none is held: --max-payload bounds it.
+   */
+  maxInflightBytes: number;
+  /**
    * Inbound QoS 2 messages one client may hold unreleased (Aedes maxInflightInbound); more closes the connection.
    */
   maxInflight: number;
@@ -917,7 +925,11 @@ export interface BrokerSettings {
    */
   tokenAudience: string;
   /**
-   * Seconds a TokenReview result is reused for the same token (never past the token's expiry), so reconnect storms do not flood the API server.
+   * The kubeblink cluster name (the <cluster> of the topics) of the cluster whose TokenReviews the broker asks: token clients may touch only it (and only those of their mapping's clusters). When absent, a token client may touch its mapping's clusters (all when the mapping names none).
+   */
+  tokenCluster?: string;
+  /**
+   * Seconds a TokenReview result is reused for the same token (never past the token's expiry), so reconnect storms do not flood the API server. A connected token client is reviewed again when its result expires (at least 1 s apart): a revoked token's connection ends within this window plus one review.
    */
   tokenCacheSeconds: number;
 }
