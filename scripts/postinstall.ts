@@ -14,7 +14,7 @@ const root = join(import.meta.dirname, '..');
 /** Why `file` does not load under this Node, or undefined when it does (tried in a child process). */
 function loadError(file: string): string | undefined {
   const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(file)})`], { encoding: 'utf8' });
-  return r.status === 0 ? undefined : (r.stderr.match(/Error: .*/)?.[0] ?? r.stderr.trim());
+  return r.status === 0 ? undefined : r.stderr.slice(r.stderr.indexOf('Error: ')).split('\n    at ')[0].trim();
 }
 
 function main(): void {
@@ -27,7 +27,7 @@ function main(): void {
     try {
       rebuildForThisNode(pkg);
       const after = loadError(addon);
-      if (after) throw new Error(after);
+      if (after) throw new Error(after.replace(/\s+/g, ' '));
     } catch (err) {
       rmSync(join(pkg, 'build'), { recursive: true, force: true });
       console.warn(
