@@ -9,7 +9,8 @@ import {
   Controller,
   filters,
   gauge,
-  HealthServer,
+  type HealthServer,
+  healthServerFromSettings,
   runUntilSignal,
   type ServiceRuntime,
   sendJson,
@@ -69,11 +70,7 @@ export class LedService {
       role: 'reader',
       identity: { kind: 'service', service: 'led', version: VERSION, node: settings.node },
     });
-    this.http = new HealthServer({
-      host: settings.httpHost,
-      port: settings.httpPort,
-      registry,
-      log,
+    this.http = healthServerFromSettings(settings, rt, {
       ready: () => this.driver.ready,
       routes: { '/leds': (_req, res) => sendJson(res, this.picture()) },
     });
