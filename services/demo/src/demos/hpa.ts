@@ -34,7 +34,7 @@ export const hpa: Demo = {
       },
       {
         title: 'Load stops',
-        say: 'The load stops. CPU falls; after its 15 s stabilization window (5 min by default) the HPA scales back to 1 replica.',
+        say: 'The load stops. CPU falls; after its 5 s stabilization window (5 min by default) the HPA scales back to 1 replica.',
         leds: 'the request LEDs go dark, then three slots fade out.',
         act: () => ctx.stopLoad(),
         waits: [
