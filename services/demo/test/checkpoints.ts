@@ -65,6 +65,10 @@ export const CHECKPOINTS: Record<string, Check> = {
     // The evicted pods stay Terminating (no kubelet to confirm): faded out, dark.
     const lit = dead.find((p) => p.kind !== 'terminating' || p.level !== 0);
     if (lit) return `${lit.name} on the dead node: ${lit.kind}, level ${lit.level}`;
+    // Issue 14: beside up's demo app (slot 0 of every board, first come) the replacement gets the
+    // next free slot, 1, on either layout; not the overflow.
+    const misplaced = alive.find((p) => p.slot !== 1);
+    if (misplaced) return `${misplaced.name} on ${misplaced.node} in slot ${misplaced.slot}, want 1`;
     return count(1, 'ready')({ pods: alive, pics: new Map(), bus: [], memo });
   },
   'node-failure/node-back': ({ pics, pods, memo }) => {

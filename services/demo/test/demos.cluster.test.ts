@@ -166,15 +166,8 @@ describe('the seven demos on the simulated cluster', { timeout: 1_800_000 }, () 
     const line = r.log.find((l) => l.includes('evicted: '));
     assert.ok(line, r.log.join('\n'));
     assert.ok(line.includes(`evicted: ${gone?.name} on ${victim}; replaced by: ${fresh?.name} on ${freshNode}`), line);
-    // At the 'rescheduled' checkpoint the replacement held a slot of its board (no overflow): the
-    // picture is taken again now, before the clean-up, the replacement still running.
-    const pic = (await stack.pictures()).get(freshNode ?? '') as LedPicture;
-    const slot = pic.slots.find((x) => x.pod?.name === fresh?.name);
-    assert.ok(slot, `${fresh?.name} in a slot of ${freshNode}: ${JSON.stringify(pic.slots.map((x) => x.pod?.name))}`);
-    assert.deepEqual(
-      pic.overflow.map((p) => p.name),
-      [],
-    );
+    // That the replacement held slot 1 beside up's app (not the overflow) at the 'rescheduled'
+    // checkpoint is checked on the LED picture (checkpoints.ts).
   });
 
   test('crash-restart: the app exits with code 1 and comes back', async (t) => {
