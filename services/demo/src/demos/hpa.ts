@@ -5,7 +5,7 @@ import { livePods, names, readyPods, workload } from './helpers.ts';
 export const hpa: Demo = {
   name: 'hpa',
   summary: 'autoscaling: load pushes CPU over the 20 % target, the HPA scales 1 -> 4 pods, and back to 1',
-  takes: { sim: '77 s', real: '~3 min (estimate)' },
+  takes: { sim: '69 s', real: '~3 min (estimate)' },
   plan(ctx) {
     return [
       {

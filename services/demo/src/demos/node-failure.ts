@@ -10,7 +10,7 @@ import { livePods, names, readyPods, workload } from './helpers.ts';
 export const nodeFailure: Demo = {
   name: 'node-failure',
   summary: 'a node dies: its pod is evicted and replaced on the other worker, then the node comes back',
-  takes: { sim: '31 s', real: '~1.5 min (estimate, plus stopping and starting the kubelet)' },
+  takes: { sim: '33 s', real: '~1.5 min (estimate, plus stopping and starting the kubelet)' },
   plan(ctx) {
     let victim = '';
     /** uids of every pod of the demo before the node died: a replacement is a pod not among them. */
