@@ -1,5 +1,6 @@
-// What keeps the tree tidy (issue 13): no build output or byte code is committed, and no comment in a
-// source file cites a repository file that is not there (a comment that says where a rule lives must
+// What keeps the tree tidy (issue 13): no build output or byte code is committed, no two source files
+// of different roles share a base name, and no comment in a source file cites a repository file that
+// is not there (a comment that says where a rule lives must
 // stay true when files move). Comments are read with a small lexer (strings, templates and regular
 // expressions are not comments), and a cited path counts when it names a tracked file from the
 // repository root, from the citing file's package, or (./, ../ and bare names) from its folder.
@@ -28,6 +29,12 @@ const PENDING_DESIGN = new Set<string>([
   // BEGIN pending design citations
   // END pending design citations
 ]);
+
+// Base names every package may have, each with the same role: its command definition, its entry
+// point, its exports. Any other base name is unique across services/NAME/src, packages/NAME/src and
+// broker/src.
+const SAME_ROLE = new Set(['command.ts', 'index.ts', 'main.ts']);
+const PACKAGE_SOURCE = /^(services\/[^/]+|packages\/[^/]+|broker)\/src\/.+\.ts$/;
 
 const SOURCE = /\.(ts|tsx|js|mjs|cjs|sh|py|ya?ml)$|(^|\/)Dockerfile[^/]*$/;
 const EXT = 'ts|tsx|js|mjs|cjs|json|jsonl|ya?ml|md|sh|py|env|go|mod|txt|toml|css|html';
@@ -193,6 +200,7 @@ describe('repository hygiene', () => {
       '// services/a/src/x.ts, test/f.json, ./x.ts and ../test/f.json are there; services/a/src/gone.ts is not',
       "const s = '// services/a/src/in-a-string.ts';",
       'const r = /\\/\\/ services\\/a\\/src\\/in-a-regex.ts/;',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a template literal is the input under test
       'const t = `${1 / 2} // services/a/src/in-a-template.ts`; /* docs/missing.md */',
       "// client-go's tools/leaderelection/leaderelection.go, MQTT.js, README.md, ../shared/DESIGN.md",
     ].join('\n');
@@ -219,5 +227,16 @@ describe('repository hygiene', () => {
       [],
       'these no longer cite the old name: remove them from PENDING_DESIGN',
     );
+  });
+
+  it('gives source files of different roles different base names (issue 13: names say what things are)', () => {
+    const byName = new Map<string, string[]>();
+    for (const f of tracked.filter((f) => PACKAGE_SOURCE.test(f) && !SAME_ROLE.has(basename(f))))
+      byName.set(basename(f), [...(byName.get(basename(f)) ?? []), f]);
+    assert.deepEqual(
+      [...byName.values()].filter((files) => files.length > 1),
+      [],
+    );
+    assert.ok(PACKAGE_SOURCE.test('broker/src/hooks.ts') && !PACKAGE_SOURCE.test('services/led/test/support.ts'));
   });
 });

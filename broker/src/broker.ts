@@ -4,10 +4,14 @@ import type { Component, Logger, Registry } from '@kubeblink/core';
 import type { BrokerSettings } from '@kubeblink/schemas';
 import { Aedes, type Client } from 'aedes';
 import { Authenticator } from './auth.ts';
+import { type BrokerMetrics, brokerMetrics } from './broker-metrics.ts';
+import { anonymousExposure } from './exposure.ts';
+import { HashWorkers } from './hash-workers.ts';
 import { createHooks, DenialError, type Hooks } from './hooks.ts';
-import { type BrokerMetrics, brokerMetrics } from './metrics.ts';
+import { LoginGate } from './login-gate.ts';
 import { boundOutgoing, type CutOffReason } from './outgoing-queue.ts';
 import { type Backend, createBackend } from './persistence.ts';
+import { TokenRevalidator } from './token-revalidation.ts';
 import { kubeReviewer, type Reviewer, TokenReviewCache } from './tokens.ts';
 import { Listeners, PACKET_TOO_LARGE } from './transport.ts';
 import { type UsersTable, UsersWatcher } from './users.ts';
@@ -31,6 +35,12 @@ const CLIENT_ERRORS: [string, string][] = [
 
 const SLOW_SUBSCRIBER = 'slow subscriber';
 
+// Aedes clamps maxTopicLevels to 100: its matcher (qlobber) cannot take more.
+const AEDES_MAX_TOPIC_LEVELS = 100;
+
+// A token client is re-checked at most this often (--token-cache-seconds 0 would spin otherwise).
+const MIN_RECHECK_MS = 1000;
+
 // Room for the topic and header fields of a PUBLISH on top of its payload.
 const HEADER_ALLOWANCE = 1024;
 
@@ -41,8 +51,12 @@ export class Broker implements Component {
   hooks: Hooks | undefined;
   auth: Authenticator | undefined;
   users: UsersWatcher | undefined;
+  /** The login limits (login-gate.ts); tests read its queue. */
+  gate: LoginGate | undefined;
   private listeners: Listeners | undefined;
   private backend: Backend | undefined;
+  private hashWorkers: HashWorkers | undefined;
+  private revalidator: TokenRevalidator | undefined;
   private readonly clients = new Map<string, Client>();
   private readonly opts: BrokerOptions;
   private readonly log: Logger;
@@ -91,6 +105,8 @@ export class Broker implements Component {
   private async startParts(): Promise<void> {
     const { settings: s, log } = this.opts;
     this.stopping = false;
+    const exposed = anonymousExposure(s);
+    if (exposed) throw new Error(exposed);
     if (s.allowAnonymous) {
       log.warn(
         '!!! --allow-anonymous: ANY client may connect WITHOUT credentials and publish ANYTHING. Local development only: never expose this broker. !!!',
@@ -102,10 +118,15 @@ export class Broker implements Component {
       log.warn('no --users file, no anonymous access and no token authentication: every client will be refused');
     }
     const tokens = await this.tokenCache();
+    // One thread per concurrent check: the gate never runs more (login-gate.ts).
+    this.hashWorkers = new HashWorkers(s.loginConcurrency);
     const auth = new Authenticator({
       allowAnonymous: !!s.allowAnonymous,
       allowAnonymousRead: !!s.allowAnonymousRead,
       tokens,
+      tokenCluster: s.tokenCluster,
+      onPasswordCheck: (result) => this.metrics.passwordChecks.inc({ result }),
+      derive: this.hashWorkers.derive,
     });
     this.auth = auth;
     if (s.users) {
@@ -117,23 +138,48 @@ export class Broker implements Component {
           auth.setUsers(table);
           this.metrics.usersReloads.inc({ result: 'ok' });
           this.dropChangedUsers(table);
+          this.revalidator?.recheckAll();
         },
         onError: () => this.metrics.usersReloads.inc({ result: 'error' }),
       });
       await this.users.start();
     }
     this.backend = await createBackend(s, log);
+    const gate = new LoginGate({
+      concurrency: s.loginConcurrency,
+      failureRate: s.loginFailureRate,
+      failureBurst: s.loginFailureBurst,
+      pendingPerSource: s.loginPendingPerSource,
+      unauthenticatedPerSource: s.maxUnauthenticatedPerSource,
+      unauthenticated: s.maxUnauthenticated,
+      maxWaitMs: s.connectTimeout,
+    });
+    this.gate = gate;
     const hooks = createHooks({
       auth,
       log,
       metrics: this.metrics,
       maxPayload: s.maxPayload,
+      maxInflightBytes: s.maxInflightBytes,
       publishRate: s.publishRate,
       publishBurst: s.publishBurst,
+      topicLimits: { maxBytes: s.maxTopicLength, maxLevels: s.maxTopicLevels },
       connectedClient: (id) => this.clients.get(id),
       clientIds: this.backend.clientIds,
+      gate,
+      sourceOf: (client) => this.listeners?.sourceOf(client) ?? 'unknown',
     });
     this.hooks = hooks;
+    if (tokens) {
+      this.revalidator = new TokenRevalidator({
+        auth,
+        metrics: this.metrics,
+        log,
+        stateOf: hooks.stateOf,
+        minIntervalMs: MIN_RECHECK_MS,
+        retryMs: Math.max(s.tokenCacheSeconds * 1000, MIN_RECHECK_MS),
+      });
+    }
     const limits = {
       maxMessages: s.outgoingQueueMessages,
       maxBytes: s.outgoingQueueBytes,
@@ -146,7 +192,9 @@ export class Broker implements Component {
       drainTimeout: s.drainTimeout,
       queueLimit: s.queueLimit,
       maxInflightInbound: s.maxInflight,
-      maxTopicLevels: s.maxTopicLevels,
+      // The hooks bound topics (topic-bounds.ts) and count the refusals; Aedes' own check, which
+      // closes even a SUBSCRIBE's connection, stays only as a backstop at its ceiling.
+      maxTopicLevels: AEDES_MAX_TOPIC_LEVELS,
       connectTimeout: s.connectTimeout,
       heartbeatInterval: s.heartbeatInterval,
       preConnect: (client, packet, done) => {
@@ -159,6 +207,14 @@ export class Broker implements Component {
       authorizeSubscribe: hooks.authorizeSubscribe,
     });
     this.aedes = aedes;
+    // A QoS 2 message leaves the incoming store at its PUBREL: its bytes stop counting (inflight-bytes.ts).
+    type IncomingDel = (client: Client, packet: { messageId?: number }) => Promise<unknown>;
+    const store = (aedes as unknown as { persistence: { incomingDelPacket: IncomingDel } }).persistence;
+    const incomingDel = store.incomingDelPacket.bind(store);
+    store.incomingDelPacket = (client, packet) => {
+      hooks.qos2Released(client, packet.messageId);
+      return incomingDel(client, packet);
+    };
     this.watch(aedes);
     this.listeners = new Listeners({
       host: s.host,
@@ -168,6 +224,7 @@ export class Broker implements Component {
       maxPacket: s.maxPayload + HEADER_ALLOWANCE,
       log,
       metrics: this.metrics,
+      gate,
       handle: aedes.handle,
     });
     await this.listeners.start();
@@ -194,11 +251,14 @@ export class Broker implements Component {
 
   private watch(aedes: Aedes): void {
     aedes.on('client', (client) => {
+      this.listeners?.authenticated(client);
       this.clients.set(client.id, client);
       this.metrics.clients.set(this.clients.size);
+      this.revalidator?.watch(client);
     });
     aedes.on('clientDisconnect', (client) => {
       if (this.clients.get(client.id) === client) this.clients.delete(client.id);
+      this.revalidator?.forget(client);
       this.metrics.clients.set(this.clients.size);
     });
     // Aedes may report several errors for one dying connection (each pending write): count the first.
@@ -251,6 +311,8 @@ export class Broker implements Component {
     const { aedes, listeners, backend } = this;
     this.stopping = true;
     listeners?.stopAccepting();
+    this.revalidator?.stop();
+    this.revalidator = undefined;
     if (aedes) {
       await this.idle(aedes, this.opts.settings.shutdownTimeout);
       // Closing a client waits on its store operations: bounded, so SIGTERM never hangs.
@@ -269,6 +331,8 @@ export class Broker implements Component {
     await listeners?.stop();
     await backend?.close().catch((err: Error) => this.log.warn({ err: err.message }, 'closing persistence failed'));
     await this.users?.stop();
+    await this.hashWorkers?.stop();
+    this.hashWorkers = undefined;
     this.aedes = undefined;
     this.listeners = undefined;
     this.backend = undefined;

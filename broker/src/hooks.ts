@@ -16,35 +16,16 @@ import {
 } from '@kubeblink/core';
 import type { AuthenticateError, Client, ConnectPacket, PublishPacket, Subscription } from 'aedes';
 import type { Authenticator } from './auth.ts';
+import type { BrokerMetrics } from './broker-metrics.ts';
 import type { ClientIdStore } from './client-ids.ts';
-import type { BrokerMetrics } from './metrics.ts';
+import { DenialError, denialRecorder, MQTT5_REASON, type PublishDenial } from './denials.ts';
+import { InboundQos2Bytes } from './inflight-bytes.ts';
+import type { GateRefusal, LoginGate } from './login-gate.ts';
 import { TokenBucket } from './rate-limit.ts';
+import { signalNodeRefusal } from './signal-nodes.ts';
+import { type TopicLimits, topicOverBounds } from './topic-bounds.ts';
 
-export type PublishDenial = 'acl' | 'too_large' | 'invalid' | 'rate_limited';
-
-/**
- * MQTT 5 reason codes of each refusal (PUBACK/PUBREC, SUBACK, CONNACK). Aedes 1.x speaks MQTT
- * 3.1.1 and cannot send them; every refusal error already carries its code (`reasonCode`) so that
- * moving to Aedes 2 answers instead of disconnecting without touching the decisions.
- */
-export const MQTT5_REASON: Record<PublishDenial | 'subscribe_acl', number> = {
-  acl: 0x87, // Not authorized
-  too_large: 0x95, // Packet too large
-  invalid: 0x99, // Payload format invalid
-  rate_limited: 0x96, // Message rate too high
-  subscribe_acl: 0x87,
-};
-
-export class DenialError extends Error {
-  override name = 'DenialError';
-  readonly reason: string;
-  readonly reasonCode: number | undefined;
-  constructor(reason: string, detail: string, reasonCode?: number) {
-    super(`${reason}: ${detail}`);
-    this.reason = reason;
-    this.reasonCode = reasonCode;
-  }
-}
+export { DenialError, MQTT5_REASON, type PublishDenial } from './denials.ts';
 
 export interface ClientState {
   principal: Principal;
@@ -54,8 +35,14 @@ export interface ClientState {
   /** The users-file entry of a password login (JSON), to notice a reload that changes it. */
   entry: string | undefined;
   will: ConnectPacket['will'] | undefined;
+  /** A token login's token and when its review stops being reused (token-revalidation.ts). */
+  token: { value: string; expires: number } | undefined;
+  /** The node whose signals an app may publish (signal-nodes.ts). */
+  node: string | undefined;
   acl: Map<string, Decision>;
   bucket: TokenBucket | undefined;
+  /** Bytes of inbound QoS 2 messages awaiting PUBREL (inflight-bytes.ts), made at the first one. */
+  qos2: InboundQos2Bytes | undefined;
 }
 
 export interface HooksOptions {
@@ -63,24 +50,49 @@ export interface HooksOptions {
   log: Logger;
   metrics: BrokerMetrics;
   maxPayload: number;
+  /** Bytes of inbound QoS 2 messages one client may hold awaiting PUBREL. */
+  maxInflightBytes: number;
   publishRate: number;
   publishBurst: number;
+  /** Bounds of every PUBLISH topic, will topic and SUBSCRIBE filter (topic-bounds.ts). */
+  topicLimits: TopicLimits;
   /** Another connected client with this id (MQTT-3.1.4-2 takeover), if any. */
   connectedClient: (id: string) => Client | undefined;
   /** Who owns each client id (client-ids.ts). */
   clientIds: ClientIdStore;
+  /** Queues and limits credential checks per source address (login-gate.ts). */
+  gate: LoginGate;
+  /** The source address key of a client's connection (login-gate.ts sourceKey). */
+  sourceOf: (client: Client) => string;
   now?: () => number;
 }
 
 // A client that would wait longer than this for its rate limit is refused instead of delayed.
 const MAX_THROTTLE_MS = 1000;
 const ACL_CACHE_SIZE = 1024;
-// Identifier refusals are logged once per (id, claimant): a squatter retrying every second must not
-// flood the log; each refusal is still counted. Bounded: forgotten (and logged again) past this.
-const LOGGED_ID_REFUSALS = 10_000;
+// Refusals that count against the source's failed-login bucket (login-gate.ts). Not an API server
+// outage (token_review_failed), which is no client's fault.
+const LOGIN_FAILURES: ReadonlySet<string> = new Set([
+  'bad_credentials',
+  'token_invalid',
+  'token_unbound',
+  'token_unmapped',
+]);
 // The watcher's start-up sync publishes every state at once (thousands in a big cluster), and an
 // admin is trusted: the rate limit is for the many app pods and readers.
 const UNLIMITED_ROLES: ReadonlySet<string> = new Set(['watcher', 'admin']);
+
+/**
+ * MQTT 4.7.2: `$`-topics are not the clients' own. `$SYS/` is the broker's (Aedes publishes its
+ * statistics there): nobody may publish into it. Other `$`-topics are allowed to admins only, as a
+ * general MQTT broker allows them (an anonymous admin of --allow-anonymous, local development);
+ * `#` and `+` filters never match them [MQTT-4.7.2-1] (Aedes' blockDollarSignTopics).
+ */
+function dollarTopicRefusal(principal: Principal, topic: string): Decision | undefined {
+  if (!topic.startsWith('$')) return undefined;
+  if (topic.startsWith('$SYS/') || topic === '$SYS') return { ok: false, reason: "$SYS topics are the broker's own" };
+  return principal.role === 'admin' ? { ok: true } : { ok: false, reason: '$ topics are for admins only' };
+}
 
 export function createHooks(opts: HooksOptions) {
   const { auth, metrics, maxPayload } = opts;
@@ -90,20 +102,13 @@ export function createHooks(opts: HooksOptions) {
   const wills = new WeakMap<Client, ConnectPacket['will']>();
   const publishedByKind = new Map<string, { inc: () => void }>();
 
-  const loggedIdRefusals = new Set<string>();
-  const deny = (action: 'connect' | 'publish' | 'subscribe', reason: string, fields: Record<string, unknown>) => {
-    metrics.denials.inc({ action, reason });
-    let level: 'warn' | 'debug' = 'warn';
-    if (reason === 'client_id_owned' || reason === 'client_id_taken') {
-      const key = `${reason}\0${String(fields.clientId)}\0${String(fields.username)}`;
-      if (loggedIdRefusals.has(key)) level = 'debug';
-      else {
-        if (loggedIdRefusals.size >= LOGGED_ID_REFUSALS) loggedIdRefusals.clear();
-        loggedIdRefusals.add(key);
-      }
-    }
-    log[level]({ action, reason, ...fields }, `refused ${action}`);
-  };
+  // A zero-length client id: with CleanSession=0 it is answered CONNACK 0x02 [MQTT-3.1.3-8] (Aedes
+  // would assign one either way); with CleanSession=1 Aedes' `aedes_<uuid>` is the unique id the
+  // server assigns [MQTT-3.1.3-6]. Such an id is never claimed: it is used once, and a claim is
+  // kept forever (one store entry per connection otherwise).
+  const emptyPersistentIds = new WeakSet<Client>();
+  const assignedIds = new WeakSet<Client>();
+  const deny = denialRecorder(metrics, log);
 
   /**
    * Whether `state` may use this client's id (client-ids.ts): the refusal's reason and detail, or
@@ -113,6 +118,7 @@ export function createHooks(opts: HooksOptions) {
    */
   async function idRefusal(client: Client, state: ClientState): Promise<[string, string] | undefined> {
     const id = client.id;
+    if (assignedIds.has(client)) return undefined;
     const owner = state.owner ? await opts.clientIds.claim(id, state.owner) : await opts.clientIds.ownerOf(id);
     if (owner !== undefined && owner !== state.owner)
       return ['client_id_owned', `client id ${id} belongs to another principal`];
@@ -138,12 +144,12 @@ export function createHooks(opts: HooksOptions) {
     packet: { topic: string; payload: Buffer | string; retain?: boolean },
   ): Check {
     const { topic } = packet;
+    // Before the ACL cache, which would otherwise keep up to ACL_CACHE_SIZE huge topics per client.
+    const bound = topicOverBounds(topic, opts.topicLimits);
+    if (bound) return bound;
     let decision = state.acl.get(topic);
     if (!decision) {
-      // MQTT 4.7.2: $-topics are the broker's own; Aedes' default hook refuses them too.
-      decision = topic.startsWith('$')
-        ? { ok: false, reason: '$ topics are reserved' }
-        : canPublish(state.principal, topic);
+      decision = dollarTopicRefusal(state.principal, topic) ?? canPublish(state.principal, topic);
       if (state.acl.size >= ACL_CACHE_SIZE) state.acl.clear();
       state.acl.set(topic, decision);
     }
@@ -156,7 +162,12 @@ export function createHooks(opts: HooksOptions) {
       // Validated once per publish, before delivery to any subscriber (tombstones are valid).
       const decoded = decodeMessage(topic, payload, packet.retain === true);
       if (!decoded.ok) return { reason: 'invalid', detail: decoded.reason };
-      const kind = decoded.message.parts.kind;
+      const { parts } = decoded.message;
+      const kind = parts.kind;
+      if (kind === 'podSignals') {
+        const foreign = signalNodeRefusal(state.principal, state.node, parts.node);
+        if (foreign) return { reason: 'signal_node', detail: foreign };
+      }
       if (packet.retain && !TOPIC_CONTRACT[kind].retain) {
         return { reason: 'invalid', detail: `${kind} messages are never retained` };
       }
@@ -178,10 +189,15 @@ export function createHooks(opts: HooksOptions) {
     /** Which principal a connected client acts as (for tests and diagnostics). */
     principalOf: (client: Client) => states.get(client)?.principal,
     stateOf: (client: Client): Readonly<ClientState> | undefined => states.get(client),
+    /** Aedes deleted an inbound QoS 2 message at its PUBREL (inflight-bytes.ts). */
+    qos2Released: (client: Client, messageId: number | undefined) => {
+      if (messageId !== undefined) states.get(client)?.qos2?.release(messageId);
+    },
 
     preConnect(client: Client, packet: ConnectPacket, done: (err: Error | null, ok: boolean) => void) {
       // Keep the will: authenticate checks that this client may publish it.
       wills.set(client, packet.will);
+      if (packet.clientId === '') (packet.clean ? assignedIds : emptyPersistentIds).add(client);
       done(null, true);
     },
 
@@ -203,6 +219,9 @@ export function createHooks(opts: HooksOptions) {
         err.returnCode = returnCode as AuthenticateError['returnCode'];
         answer(err, false);
       };
+      if (emptyPersistentIds.has(client)) {
+        return refuse('client_id_empty', 2, 'a zero-length client id needs CleanSession=1 [MQTT-3.1.3-8]');
+      }
       const decide = async (result: Awaited<ReturnType<Authenticator['authenticate']>>) => {
         if (!result.ok) return refuse(result.reason, result.returnCode, result.detail);
         const state: ClientState = {
@@ -211,11 +230,14 @@ export function createHooks(opts: HooksOptions) {
           owner: result.owner,
           entry: result.entry && JSON.stringify(result.entry),
           will: wills.get(client),
+          token: result.token,
+          node: result.node,
           acl: new Map(),
           bucket:
             opts.publishRate > 0 && !UNLIMITED_ROLES.has(result.principal.role)
               ? new TokenBucket(opts.publishRate, opts.publishBurst, now())
               : undefined,
+          qos2: undefined,
         };
         // Before any session is resumed, wiped or taken over (Aedes does those after authenticate).
         const idProblem = await idRefusal(client, state);
@@ -233,10 +255,33 @@ export function createHooks(opts: HooksOptions) {
         log.info({ clientId: client.id, user: result.user, role: result.principal.role, via: result.via }, 'connected');
         answer(null, true);
       };
+      const source = opts.sourceOf(client);
+      const gateRefused = (why: GateRefusal) => {
+        if (why === 'login_gone') {
+          // Nobody to answer or to warn about: counted only.
+          metrics.denials.inc({ action: 'connect', reason: why });
+          return answer(new DenialError(why, 'client gone') as unknown as AuthenticateError, false);
+        }
+        const detail = why === 'login_rate_limited' ? 'too many failed logins from this address' : 'too many logins';
+        // CONNACK 3 "server unavailable": try again later.
+        refuse(why, 3, detail, { source });
+      };
+      // Anonymous logins hash nothing and ask nobody: they skip the queue.
+      const checked =
+        username === undefined && password === undefined
+          ? auth.authenticate(client.id, username, password)
+          : opts.gate.check(
+              source,
+              () => client.closed,
+              () => auth.authenticate(client.id, username, password),
+            );
       // Network input must never take the broker down: any surprise refuses this one connection.
-      auth
-        .authenticate(client.id, username, password)
-        .then(decide)
+      checked
+        .then((result) => {
+          if (typeof result === 'string') return gateRefused(result);
+          if (!result.ok && LOGIN_FAILURES.has(result.reason)) opts.gate.failed(source);
+          return decide(result);
+        })
         .catch((err: Error) => refuse('error', 3, err.message));
     },
 
@@ -263,6 +308,15 @@ export function createHooks(opts: HooksOptions) {
         });
         return done(new DenialError(problem.reason, problem.detail, MQTT5_REASON[problem.reason]));
       }
+      if (packet.qos === 2 && packet !== state.will && packet.messageId !== undefined) {
+        state.qos2 ??= new InboundQos2Bytes(opts.maxInflightBytes);
+        const size = packet.topic.length + (packet.payload?.length ?? 0);
+        if (!state.qos2.admit(packet.messageId, size)) {
+          const detail = `more than ${opts.maxInflightBytes} bytes of QoS 2 messages awaiting PUBREL`;
+          deny('publish', 'inflight_bytes', { clientId: client.id, user: state.user, topic: packet.topic, detail });
+          return done(new DenialError('inflight_bytes', detail, MQTT5_REASON.inflight_bytes));
+        }
+      }
       // The will is the broker's to publish when the client is gone: not rate limited.
       const wait = state.bucket && packet !== state.will ? state.bucket.take(now()) : 0;
       if (wait > MAX_THROTTLE_MS) {
@@ -288,6 +342,11 @@ export function createHooks(opts: HooksOptions) {
       done: (err: Error | null, sub?: Subscription | null) => void,
     ) {
       const state = states.get(client);
+      const bound = topicOverBounds(sub.topic, opts.topicLimits);
+      if (bound) {
+        deny('subscribe', bound.reason, { clientId: client.id, user: state?.user, detail: bound.detail });
+        return done(null, null); // SUBACK 0x80 for this filter (MQTT5_REASON.subscribe_topic later)
+      }
       const decision: Decision = state
         ? canSubscribe(state.principal, sub.topic)
         : { ok: false, reason: 'unknown client' };

@@ -2,6 +2,7 @@
 // node:crypto's scrypt (OpenSSL) does the work; the format is six fields, so a hashing library
 // would add a dependency (and often a native addon to build for the Pi) for a dozen lines.
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import type { Derive } from './hash-workers.ts';
 
 /** OWASP's minimum for scrypt: N=2^17 costs 128 MiB per check; 2^15 keeps a Pi 3 usable (32 MiB, ~0.1 s). */
 export const DEFAULT_COST = { N: 32768, r: 8, p: 1 } as const;
@@ -37,9 +38,18 @@ export function parseHash(encoded: string): Parsed {
   return { N, r, p, salt, hash };
 }
 
-function derive(password: string, salt: Buffer, N: number, r: number, p: number, length: number): Promise<Buffer> {
+function derive(
+  password: string,
+  salt: Buffer,
+  N: number,
+  r: number,
+  p: number,
+  length: number,
+  via?: Derive,
+): Promise<Buffer> {
   // maxmem must cover 128*N*r bytes, or OpenSSL refuses large N.
   const maxmem = 128 * N * r * 2;
+  if (via) return via({ password: password.normalize('NFC'), salt, length, N, r, p, maxmem });
   return new Promise((resolve, reject) =>
     scrypt(password.normalize('NFC'), salt, length, { N, r, p, maxmem }, (err, key) =>
       err ? reject(err) : resolve(key),
@@ -53,14 +63,17 @@ export async function hashPassword(password: string, cost: { N: number; r: numbe
   return `scrypt$${cost.N}$${cost.r}$${cost.p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
-/** Constant-time check of a password against an encoded hash; false for a malformed hash. */
-export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
+/**
+ * Constant-time check of a password against an encoded hash; false for a malformed hash. `via`
+ * runs the scrypt elsewhere (the broker's hash threads, hash-workers.ts); Node's thread pool otherwise.
+ */
+export async function verifyPassword(password: string, encoded: string, via?: Derive): Promise<boolean> {
   let parsed: Parsed;
   try {
     parsed = parseHash(encoded);
   } catch {
     return false;
   }
-  const key = await derive(password, parsed.salt, parsed.N, parsed.r, parsed.p, parsed.hash.length);
+  const key = await derive(password, parsed.salt, parsed.N, parsed.r, parsed.p, parsed.hash.length, via);
   return timingSafeEqual(key, parsed.hash);
 }

@@ -1,4 +1,5 @@
-// Per-client publish rate limit: a token bucket that answers how long a publish must wait.
+// Token buckets: the per-client publish rate limit (how long a publish must wait) and the
+// per-source failed-login limit of login-gate.ts (whether a source may try again).
 
 export class TokenBucket {
   private tokens: number;
@@ -24,6 +25,11 @@ export class TokenBucket {
     this.last = now;
     this.tokens -= 1;
     return this.tokens >= 0 ? 0 : (-this.tokens / this.rate) * 1000;
+  }
+
+  /** The tokens available now (negative: in debt), without taking one. */
+  level(now: number): number {
+    return Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
   }
 
   /** Gives back a token taken for a publish that was then refused. */

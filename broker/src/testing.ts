@@ -21,7 +21,9 @@ export interface TestUser {
   password: string;
   role: 'watcher' | 'app' | 'reader' | 'admin';
   clusters?: string[];
-  pod?: { namespace: string; name: string };
+  pod?: { namespace: string; name: string; node?: string };
+  /** scrypt cost of this user's hash (default: a cheap one, for fast test logins). */
+  cost?: { N: number; r: number; p: number };
 }
 
 export interface TestBrokerOptions {
@@ -57,7 +59,10 @@ const TEST_COST = { N: 1024, r: 8, p: 1 };
 
 async function usersYaml(users: TestUser[], serviceAccounts: ServiceAccountRole[] = []): Promise<string> {
   const entries = await Promise.all(
-    users.map(async ({ password, ...u }) => ({ ...u, passwordHash: await hashPassword(password, TEST_COST) })),
+    users.map(async ({ password, cost, ...u }) => ({
+      ...u,
+      passwordHash: await hashPassword(password, cost ?? TEST_COST),
+    })),
   );
   return stringify({ users: entries, ...(serviceAccounts.length ? { serviceAccounts } : {}) });
 }

@@ -10,6 +10,9 @@ import type { ServiceAccountRole } from '@kubeblink/schemas';
 
 export const POD_NAME_EXTRA = 'authentication.kubernetes.io/pod-name';
 export const POD_UID_EXTRA = 'authentication.kubernetes.io/pod-uid';
+// Set by the API server since Kubernetes 1.30 (ServiceAccountTokenPodNodeInfo, GA in 1.32) when the
+// bound pod is scheduled: the node the pod really runs on (issue 15: an app signed for any node).
+export const NODE_NAME_EXTRA = 'authentication.kubernetes.io/node-name';
 const SA_PREFIX = 'system:serviceaccount:';
 
 /** The part of a TokenReview status we read (authentication.k8s.io/v1). */
@@ -24,6 +27,8 @@ export interface TokenIdentity {
   namespace: string;
   serviceAccount: string;
   pod: { name: string; uid: string };
+  /** The pod's node, from the token's claims; absent on Kubernetes before 1.30 or for an unscheduled pod. */
+  node?: string;
 }
 
 export type TokenCheck =
@@ -48,7 +53,16 @@ export function identityFromReview(status: ReviewStatus | undefined, audience: s
   if (!podName || !podUid) {
     return { ok: false, reason: 'token_unbound', detail: 'only tokens bound to a pod are accepted (projected volume)' };
   }
-  return { ok: true, identity: { namespace: sa[0], serviceAccount: sa[1], pod: { name: podName, uid: podUid } } };
+  const node = status.user?.extra?.[NODE_NAME_EXTRA]?.[0] || undefined;
+  return {
+    ok: true,
+    identity: {
+      namespace: sa[0],
+      serviceAccount: sa[1],
+      pod: { name: podName, uid: podUid },
+      ...(node ? { node } : {}),
+    },
+  };
 }
 
 /** The first mapping entry for the token's ServiceAccount ('*' matches every name of the namespace). */
@@ -58,11 +72,21 @@ export function mappingFor(identity: TokenIdentity, mappings: readonly ServiceAc
   );
 }
 
-export function principalForToken(identity: TokenIdentity, mapping: ServiceAccountRole, clientId: string): Principal {
+/**
+ * The rights a token grants. With `cluster` (--token-cluster: the cluster the tokens come from) a
+ * token client touches only that cluster, and only if its mapping allows it.
+ */
+export function principalForToken(
+  identity: TokenIdentity,
+  mapping: ServiceAccountRole,
+  clientId: string,
+  cluster?: string,
+): Principal {
+  const clusters = cluster ? (mapping.clusters ?? [cluster]).filter((c) => c === cluster) : mapping.clusters;
   return {
     role: mapping.role,
     clientId,
-    clusters: mapping.clusters,
+    clusters,
     // An app pod's identity is the pod named in its token, never anything the client says.
     pod: mapping.role === 'app' ? { namespace: identity.namespace, name: identity.pod.name } : undefined,
   };
@@ -100,9 +124,15 @@ export async function kubeReviewer(kubeconfig: string | undefined): Promise<Revi
   };
 }
 
-/** Caches reviews briefly (never past the token's expiry), so a reconnect storm costs one review per token. */
+/**
+ * Caches reviews briefly (never past the token's expiry), so a reconnect storm costs one review per
+ * token; concurrent checks of one token share one review (issue 15: 50 CONNECTs at once were 50
+ * TokenReviews). How many reviews run at once, and how many failures one address may cause, is the
+ * login gate's (login-gate.ts).
+ */
 export class TokenReviewCache {
   private readonly cache = new Map<string, { expires: number; result: TokenCheck }>();
+  private readonly inflight = new Map<string, Promise<TokenCheck>>();
   private readonly reviewer: Reviewer;
   private readonly audience: string;
   private readonly ttlMs: number;
@@ -117,20 +147,36 @@ export class TokenReviewCache {
     this.now = opts.now ?? Date.now;
   }
 
-  async check(token: string): Promise<TokenCheck & { cached: boolean }> {
+  /**
+   * The review's result; `expires` (ms since the epoch) is when this answer stops being reused: a
+   * connected client is re-checked then at the latest (token-revalidation.ts).
+   */
+  async check(token: string): Promise<TokenCheck & { cached: boolean; expires: number }> {
     const key = createHash('sha256').update(token).digest('base64');
     const now = this.now();
     const hit = this.cache.get(key);
-    if (hit && hit.expires > now) return { ...hit.result, cached: true };
+    if (hit && hit.expires > now) return { ...hit.result, cached: true, expires: hit.expires };
     if (hit) this.cache.delete(key);
-    // A failed API call is not an answer about the token: it throws and is not cached.
-    const result = identityFromReview(await this.reviewer(token, this.audience), this.audience);
+    const running = this.inflight.get(key);
+    if (running) {
+      const shared = await running;
+      return { ...shared, cached: true, expires: this.cache.get(key)?.expires ?? now };
+    }
+    // A failed API call is not an answer about the token: it throws (for every sharer) and is not cached.
+    const review = this.reviewer(token, this.audience).then((status) => identityFromReview(status, this.audience));
+    this.inflight.set(key, review);
+    let result: TokenCheck;
+    try {
+      result = await review;
+    } finally {
+      this.inflight.delete(key);
+    }
     const exp = tokenExpiry(token);
     const expires = Math.min(now + this.ttlMs, exp !== undefined ? exp * 1000 : Number.POSITIVE_INFINITY);
     if (expires > now) {
       if (this.cache.size >= this.max) this.cache.delete(this.cache.keys().next().value as string);
       this.cache.set(key, { expires, result });
     }
-    return { ...result, cached: false };
+    return { ...result, cached: false, expires };
   }
 }

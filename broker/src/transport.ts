@@ -10,7 +10,8 @@ import { createServer as createTlsServer } from 'node:tls';
 import type { Logger } from '@kubeblink/core';
 import type { Client } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
-import type { BrokerMetrics } from './metrics.ts';
+import type { BrokerMetrics } from './broker-metrics.ts';
+import { type LoginGate, sourceKey } from './login-gate.ts';
 
 export interface ListenersOptions {
   host: string;
@@ -22,6 +23,8 @@ export interface ListenersOptions {
   maxPacket: number;
   log: Logger;
   metrics: BrokerMetrics;
+  /** Bounds the connections not yet authenticated, per source address and in all. */
+  gate: LoginGate;
   handle: (stream: Duplex, req?: IncomingMessage) => Client;
 }
 
@@ -57,6 +60,9 @@ export function capPacketSize(client: Client, max: number, onTooLarge: () => voi
   };
 }
 
+// Sources whose refused connections were logged (once each); bounded, forgotten past this.
+const LOGGED_SOURCES = 10_000;
+
 export class Listeners {
   readonly name = 'listeners';
   private readonly opts: ListenersOptions;
@@ -64,6 +70,8 @@ export class Listeners {
   private http: HttpServer | undefined;
   private wss: WebSocketServer | undefined;
   private readonly sockets = new Set<Socket | Duplex>();
+  private readonly peers = new WeakMap<Client, { source: string; release: () => void }>();
+  private readonly loggedSources = new Set<string>();
 
   constructor(opts: ListenersOptions) {
     this.opts = opts;
@@ -77,12 +85,43 @@ export class Listeners {
     return (this.http?.address() as AddressInfo | null)?.port ?? 0;
   }
 
+  /** The source address key of a client's connection (login-gate.ts). */
+  sourceOf(client: Client): string {
+    return this.peers.get(client)?.source ?? 'unknown';
+  }
+
+  /** The client authenticated: it no longer counts against its source's unauthenticated bound. */
+  authenticated(client: Client): void {
+    this.peers.get(client)?.release();
+  }
+
   /** Hands a connection to Aedes; returns the callback that counts it as too large (once). */
   private accept(stream: Duplex, transport: string, req?: IncomingMessage): () => void {
     const { opts } = this;
-    this.sockets.add(stream);
-    stream.once('close', () => this.sockets.delete(stream));
     opts.metrics.connections.inc({ transport });
+    const source = sourceKey((stream as Socket).remoteAddress ?? req?.socket.remoteAddress);
+    const opened = opts.gate.opened(source);
+    if (!opened) {
+      // Before Aedes sees it: an idle flood of sockets holds no client, no timer, no parser.
+      opts.metrics.denials.inc({ action: 'connect', reason: 'unauthenticated_limit' });
+      if (!this.loggedSources.has(source)) {
+        if (this.loggedSources.size >= LOGGED_SOURCES) this.loggedSources.clear();
+        this.loggedSources.add(source);
+        opts.log.warn({ source, transport }, 'refused a connection: too many unauthenticated connections');
+      }
+      stream.destroy();
+      return () => {};
+    }
+    const release = () => {
+      opened();
+      opts.metrics.unauthenticated.set(opts.gate.unauthenticated);
+    };
+    opts.metrics.unauthenticated.set(opts.gate.unauthenticated);
+    this.sockets.add(stream);
+    stream.once('close', () => {
+      this.sockets.delete(stream);
+      release();
+    });
     let counted = false;
     const tooLarge = () => {
       if (counted) return;
@@ -90,6 +129,7 @@ export class Listeners {
       opts.metrics.clientErrors.inc({ reason: 'too_large' });
     };
     const client = opts.handle(stream, req);
+    this.peers.set(client, { source, release });
     capPacketSize(client, opts.maxPacket, tooLarge);
     return tooLarge;
   }

@@ -4,26 +4,37 @@
 // across a restart on the same --data-dir.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MosquittoSub, mosquittoPub } from '@kubeblink/test/support/mosquitto';
+import { MOSQUITTO_CLIENTS, needTool } from '@kubeblink/test/support/system-tool';
 import { until } from '@kubeblink/test/support/wait';
+import mqttPacket from 'mqtt-packet';
 import { startTestBroker, type TestBroker } from '../src/testing.ts';
 import { client, example, subscribe } from './helpers.ts';
+
+// mosquitto_sub/mosquitto_pub are the independent MQTT peers here: without them this skips (CI: fails).
+const needMosquitto = needTool(MOSQUITTO_CLIENTS);
 
 const USERS = [
   { username: 'watcher', password: 'watcher-pw', role: 'watcher' as const },
   { username: 'led', password: 'led-pw', role: 'reader' as const },
   { username: 'dashboard', password: 'dash-pw', role: 'reader' as const },
-  { username: 'web-1', password: 'web-pw', role: 'app' as const, pod: { namespace: 'demo', name: 'web-1' } },
+  {
+    username: 'web-1',
+    password: 'web-pw',
+    role: 'app' as const,
+    pod: { namespace: 'demo', name: 'web-1', node: 'pi3-worker-1' },
+  },
 ];
 const EVENTS = 'kubeblink/default/nodes/pi3-worker-1/events';
 const event = (n: number) => JSON.stringify({ ...example('clusterEvent.pod-ready'), message: `event ${n}` });
 const watcherPub = (b: TestBroker, payload: string) =>
   mosquittoPub(b.port, EVENTS, payload, { qos: 1, extra: ['-u', 'watcher', '-P', 'watcher-pw'] });
 
-describe('client ids belong to principals', () => {
+describe('client ids belong to principals', { skip: needMosquitto }, () => {
   let b: TestBroker;
   const refused = () => b.metric('kubeblink_broker_denials_total', { action: 'connect', reason: 'client_id_owned' });
   const refusedConnect = async (opts: object) =>
@@ -91,7 +102,7 @@ describe('client ids belong to principals', () => {
   });
 });
 
-describe('client-id ownership survives a restart (--data-dir)', () => {
+describe('client-id ownership survives a restart (--data-dir)', { skip: needMosquitto }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'kubeblink-ids-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -116,6 +127,52 @@ describe('client-id ownership survives a restart (--data-dir)', () => {
       await until(() => again.received.length === 1, 'the queued event at its owner');
       assert.equal(JSON.parse(again.received[0]?.payload ?? '{}').message, 'event 3');
       await again.end();
+    } finally {
+      await b.stop();
+    }
+  });
+});
+
+describe('zero-length client ids (MQTT 3.1.1)', () => {
+  it('gives one a unique id with CleanSession=1 [MQTT-3.1.3-6], refuses it with 0 (CONNACK 0x02) [MQTT-3.1.3-8]', async () => {
+    const b = await startTestBroker({ users: USERS });
+    try {
+      // Two at once: were the id not unique, the second would take the first over (MQTT-3.1.4-2).
+      const first = await client(b.url, { username: 'led', password: 'led-pw', clientId: '', clean: true });
+      const second = await client(b.url, { username: 'dashboard', password: 'dash-pw', clientId: '', clean: true });
+      await subscribe(first, EVENTS, 1);
+      await subscribe(second, EVENTS, 1);
+      await watcherPub(b, event(4));
+      await until(() => first.received.length === 1 && second.received.length === 1, 'the event at both');
+      assert.equal(first.closed() || second.closed(), false);
+      assert.equal(b.broker.principalOf('')?.role, undefined);
+      await first.end();
+      await second.end();
+      // MQTT.js and mqtt-packet refuse to send it: a CONNECT with CleanSession=1, its flag cleared.
+      const bytes = mqttPacket.generate({
+        cmd: 'connect',
+        protocolVersion: 4,
+        keepalive: 0,
+        clientId: '',
+        clean: true,
+        username: 'led',
+        password: Buffer.from('led-pw'),
+      } as mqttPacket.IConnectPacket);
+      const flags = bytes.indexOf(Buffer.from('\x00\x04MQTT\x04', 'latin1')) + 7; // MQTT 3.1.1 section 3.1.2.3
+      bytes[flags] = (bytes[flags] as number) & ~0x02;
+      const socket = createConnection(b.port, '127.0.0.1');
+      const parser = mqttPacket.parser({ protocolVersion: 4 });
+      const answer = new Promise<{ cmd: string; returnCode?: number }>((r) => parser.once('packet', r));
+      const closed = new Promise((r) => socket.once('close', r));
+      socket.on('data', (d) => parser.parse(d));
+      socket.write(bytes);
+      const connack = await answer;
+      assert.deepEqual([connack.cmd, connack.returnCode], ['connack', 2]);
+      await closed; // [MQTT-3.2.2-5]: the server closes the connection after a refusing CONNACK
+      assert.equal(
+        await b.metric('kubeblink_broker_denials_total', { action: 'connect', reason: 'client_id_empty' }),
+        1,
+      );
     } finally {
       await b.stop();
     }

@@ -43,6 +43,13 @@ describe('kubeblink broker', () => {
     assert.equal(r.stdout, '');
   });
 
+  it('refuses to start --allow-anonymous on a non-loopback host without --allow-anonymous-on-network', () => {
+    const args = ['broker', '--allow-anonymous', '--port', '0', '--ws-port', '-1', '--http-port', '0'];
+    const r = kubeblink([...args, '--log-format', 'json']);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /--allow-anonymous on --host 0\.0\.0\.0 would make every client on the network an admin/);
+  });
+
   it('exits 2 on invalid settings, naming where they came from', () => {
     const r = kubeblink(['broker', '--max-payload', '10', '--persistence', 'floppy']);
     assert.equal(r.status, 2);

@@ -4,9 +4,10 @@ import { describe, it } from 'node:test';
 import { createRegistry, silentLogger } from '@kubeblink/core';
 import type { Client, ConnectPacket, PublishPacket } from 'aedes';
 import { Authenticator } from '../src/auth.ts';
+import { brokerMetrics } from '../src/broker-metrics.ts';
 import { memoryClientIds } from '../src/client-ids.ts';
 import { createHooks, DenialError, MQTT5_REASON } from '../src/hooks.ts';
-import { brokerMetrics } from '../src/metrics.ts';
+import { LoginGate } from '../src/login-gate.ts';
 import { hashPassword } from '../src/password.ts';
 import { parseUsers } from '../src/users.ts';
 import { serviceStatus, signal } from './helpers.ts';
@@ -16,7 +17,7 @@ async function setup(publishRate = 0) {
   const auth = new Authenticator({ allowAnonymous: false, allowAnonymousRead: false });
   auth.setUsers(
     parseUsers(
-      `users:\n  - { username: web-1, passwordHash: "${hash}", role: app, pod: { namespace: demo, name: web-1 } }\n`,
+      `users:\n  - { username: web-1, passwordHash: "${hash}", role: app, pod: { namespace: demo, name: web-1, node: pi3-worker-1 } }\n`,
       'u',
     ),
   );
@@ -26,10 +27,25 @@ async function setup(publishRate = 0) {
     log: silentLogger(),
     metrics: brokerMetrics(createRegistry('t', false)),
     maxPayload: 4096,
+    maxInflightBytes: 1 << 20,
     publishRate,
     publishBurst: 1,
+    topicLimits: { maxBytes: 1024, maxLevels: 16 },
     connectedClient: () => undefined,
     clientIds: memoryClientIds(),
+    gate: new LoginGate(
+      {
+        concurrency: 2,
+        failureRate: 1,
+        failureBurst: 10,
+        pendingPerSource: 8,
+        unauthenticatedPerSource: 32,
+        unauthenticated: 1024,
+        maxWaitMs: 10_000,
+      },
+      () => now,
+    ),
+    sourceOf: () => '127.0.0.1',
     now: () => now,
   });
   const connect = async (id: string, will?: ConnectPacket['will']) => {

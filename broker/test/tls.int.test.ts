@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { MosquittoSub } from '@kubeblink/test/support/mosquitto';
+import { MOSQUITTO_CLIENTS, needTool, OPENSSL } from '@kubeblink/test/support/system-tool';
 import { until } from '@kubeblink/test/support/wait';
 import { startTestBroker, type TestBroker } from '../src/testing.ts';
 import { client, subscribe, subscribed } from './helpers.ts';
@@ -14,7 +15,7 @@ import { client, subscribe, subscribed } from './helpers.ts';
 const run = promisify(execFile);
 const admin = { username: 'admin', password: 'admin-pw' };
 
-describe('TLS', () => {
+describe('TLS', { skip: needTool(OPENSSL) }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'kubeblink-tls-'));
   const cert = join(dir, 'tls.crt');
   const key = join(dir, 'tls.key');
@@ -50,7 +51,9 @@ describe('TLS', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('speaks MQTT over TLS to MQTT.js (mqtts and wss) and to mosquitto_sub', async () => {
+  it('speaks MQTT over TLS to MQTT.js (mqtts and wss) and to mosquitto_sub', {
+    skip: needTool(MOSQUITTO_CLIENTS),
+  }, async () => {
     const ready = subscribed(b.broker.aedes!, 'tls/#');
     const sub = new MosquittoSub(b.port, ['tls/#'], ['-u', admin.username, '-P', admin.password, '--cafile', cert]);
     try {

@@ -1,6 +1,6 @@
 // ServiceAccount tokens from the TokenRequest API of a real kube-apiserver (the simulated cluster),
 // checked by the broker with real TokenReviews: a bound token of an app pod may publish only that
-// pod's signals; a token for another audience, an unbound token and an unmapped ServiceAccount are
+// pod's signals, and only under the node the review names; a token for another audience, an unbound token and an unmapped ServiceAccount are
 // refused.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -61,17 +61,35 @@ describe('ServiceAccount tokens on the simulated cluster', { skip }, () => {
   });
 
   it('a bound token of pod web-1 publishes web-1 signals, and is refused for web-2', async () => {
+    const node = await until(
+      () => kubectl('get', 'pod', 'web-1', '-n', 'demo', '-o', 'jsonpath={.spec.nodeName}'),
+      'web-1 to be scheduled',
+    );
     const password = await bound('web', 'web-1');
     const app = await client(b.url, { username: 'web-1', password });
-    const own = signal('web-1');
+    const own = signal('web-1', 'demo', node);
     app.client.publish(own.topic, own.payload);
     await until(() => watcher.received.some((m) => m.topic === own.topic && m.payload === own.payload), 'own signal');
-    const other = signal('web-2');
+    const other = signal('web-2', 'demo', node);
     app.client.publish(other.topic, other.payload);
     await until(() => app.closed(), 'the connection to be closed');
     assert.ok(!watcher.received.some((m) => m.topic === other.topic));
     assert.equal(await b.metric('kubeblink_broker_denials_total', { action: 'publish', reason: 'acl' }), 1);
     assert.equal(await b.metric('kubeblink_broker_token_reviews_total', { result: 'ok', cached: 'false' }), 1);
+  });
+
+  it("web-1's signals are accepted only under the node its review names (the pod's spec.nodeName)", async () => {
+    const node = await kubectl('get', 'pod', 'web-1', '-n', 'demo', '-o', 'jsonpath={.spec.nodeName}');
+    const app = await client(b.url, { username: 'web-1', password: await bound('web', 'web-1') });
+    const own = signal('web-1', 'demo', node);
+    app.client.publish(own.topic, own.payload);
+    const delivered = () => watcher.received.filter((m) => m.topic === own.topic).length;
+    await until(() => delivered() >= 2, 'its signal under its own node');
+    const foreign = signal('web-1', 'demo', `${node}-not`);
+    app.client.publish(foreign.topic, foreign.payload);
+    await until(() => app.closed(), 'the connection to be closed');
+    assert.ok(!watcher.received.some((m) => m.topic === foreign.topic));
+    assert.equal(await b.metric('kubeblink_broker_denials_total', { action: 'publish', reason: 'signal_node' }), 1);
   });
 
   it('refuses a token for another audience, an unbound token and an unmapped ServiceAccount', async () => {

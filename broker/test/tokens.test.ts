@@ -121,6 +121,39 @@ describe('TokenReviewCache', () => {
     assert.equal(calls, 2);
   });
 
+  it('shares one review among concurrent checks of the same token', async () => {
+    let calls = 0;
+    let answer: (s: ReviewStatus) => void = () => {};
+    const cache = new TokenReviewCache({
+      reviewer: () => {
+        calls++;
+        return new Promise((r) => {
+          answer = r;
+        });
+      },
+      audience: 'kubeblink',
+      ttlMs: 30_000,
+    });
+    const t = jwt({ exp: 2_000_000_000 });
+    const checks = [cache.check(t), cache.check(t), cache.check(t)];
+    answer(bound('demo', 'web', 'web-1'));
+    const results = await Promise.all(checks);
+    assert.equal(calls, 1);
+    assert.deepEqual(
+      results.map((r) => [r.ok, r.cached]),
+      [
+        [true, false],
+        [true, true],
+        [true, true],
+      ],
+    );
+    // Another token is its own review.
+    const other = cache.check(jwt({ exp: 2_000_000_001 }));
+    answer(bound('demo', 'web', 'web-2'));
+    await other;
+    assert.equal(calls, 2);
+  });
+
   it('never caches past the token expiry, and never caches API failures', async () => {
     const now = 1_000_000_000_000;
     let calls = 0;

@@ -385,11 +385,11 @@ export interface ClusterStatus {
    */
   since?: string;
   /**
-   * Number of nodes known at the time of publishing.
+   * Number of nodes the watcher knows. While ready, a change re-publishes the status (same state and since) within about a second.
    */
   nodes?: number;
   /**
-   * Number of pods known at the time of publishing.
+   * Number of pods the watcher knows (every phase, Terminating included). While ready, a change re-publishes the status (same state and since) within about a second.
    */
   pods?: number;
 }
@@ -516,6 +516,10 @@ export interface PodEventData {
    * An RFC 3339 date-time in UTC.
    */
   startedAt?: string;
+  /**
+   * An RFC 3339 date-time in UTC.
+   */
+  deadline?: string;
   /**
    * <Kind>/<name> of the controlling owner, when there is one.
    */
@@ -726,6 +730,10 @@ export interface AppPodIdentity {
    * Pod name, or * for any pod of the namespace.
    */
   name: string;
+  /**
+   * The node the pod runs on: its signals are accepted only under kubeblink/<cluster>/nodes/<node>/. '*' accepts them under any node (the operator vouches for the client). Without it the user's signals are refused: the broker cannot know the pod's node (a token's review names it).
+   */
+  node?: string;
 }
 export interface ServiceAccountRole {
   /**
@@ -813,9 +821,13 @@ export interface BrokerSettings {
    */
   allowAnonymousRead: boolean;
   /**
-   * Anonymous clients get full access. Local development only: logged as a loud warning.
+   * Anonymous clients get full access. Local development only: logged as a loud warning, and refused (the broker does not start) when host is not a loopback address, unless allowAnonymousOnNetwork is set.
    */
   allowAnonymous: boolean;
+  /**
+   * Lets allowAnonymous start on a non-loopback host: every client that reaches the port is admin. Only where the port is not reachable from a shared network (docker-compose.yml: published on the host's 127.0.0.1 only).
+   */
+  allowAnonymousOnNetwork: boolean;
   /**
    * Largest PUBLISH payload in bytes. A packet larger than this plus 1 KiB for the topic and headers is refused when its header is read, before it is buffered (TCP and WebSocket alike); the client is disconnected.
    */
@@ -849,17 +861,49 @@ export interface BrokerSettings {
    */
   queueLimit: number;
   /**
+   * Bytes (topic and payload) of inbound QoS 2 messages one client may hold awaiting PUBREL, whatever its role; one message more is refused and the client disconnected (kubeblink_broker_denials_total{reason="inflight_bytes"}). A single message is always accepted when none is held: --max-payload bounds it.
+   */
+  maxInflightBytes: number;
+  /**
    * Inbound QoS 2 messages one client may hold unreleased (Aedes maxInflightInbound); more closes the connection.
    */
   maxInflight: number;
   /**
-   * Most levels ('/'-separated) in a topic or filter (Aedes maxTopicLevels; kubeblink topics have at most 8). A deeper PUBLISH or SUBSCRIBE closes the connection.
+   * Most levels ('/'-separated) in a PUBLISH topic, a will topic or a SUBSCRIBE filter, for every role (kubeblink topics have at most 8). A deeper PUBLISH closes the connection, a deeper filter is refused (SUBACK 0x80); counted in kubeblink_broker_denials_total{reason="topic_levels"}, logged once per client.
    */
   maxTopicLevels: number;
   /**
-   * Milliseconds a new connection has to send CONNECT.
+   * Largest PUBLISH topic, will topic or SUBSCRIBE filter in UTF-8 bytes, for every role (MQTT allows 65535). The longest kubeblink topic, a pod's signals with a 63-character cluster, 253-character node and pod names and a 63-character namespace, has 664 bytes. A longer PUBLISH closes the connection, a longer filter is refused (SUBACK 0x80); counted in kubeblink_broker_denials_total{reason="topic_too_long"}, logged once per client.
+   */
+  maxTopicLength: number;
+  /**
+   * Milliseconds a new connection has to send CONNECT, and the longest its credential check may wait in the login queue (past it: CONNACK 3, kubeblink_broker_denials_total{reason="login_busy"}).
    */
   connectTimeout: number;
+  /**
+   * Credential checks (scrypt password hashes, TokenReviews) running at once, taken round-robin from the source addresses that wait, so a flooding address delays another's login by at most one check per turn. Password hashes run on as many worker threads of their own, never on Node's thread pool (shared with LevelDB and the file system).
+   */
+  loginConcurrency: number;
+  /**
+   * Failed logins per second one source address may sustain (token bucket; an IPv6 address counts by its /64). Over it, its CONNECTs are answered CONNACK 3 at once, before any password is hashed, until the bucket refills; counted as kubeblink_broker_denials_total{reason="login_rate_limited"}, logged once per address.
+   */
+  loginFailureRate: number;
+  /**
+   * Failed logins one source address may make at once before loginFailureRate applies (the bucket's size).
+   */
+  loginFailureBurst: number;
+  /**
+   * Credential checks one source address may have queued or running; one more is answered CONNACK 3, counted as kubeblink_broker_denials_total{reason="login_busy"}.
+   */
+  loginPendingPerSource: number;
+  /**
+   * Connections one source address may hold open before they authenticate; more are closed when accepted, before any MQTT is read, counted as kubeblink_broker_denials_total{reason="unauthenticated_limit"}, logged once per address.
+   */
+  maxUnauthenticatedPerSource: number;
+  /**
+   * Connections from all addresses open before they authenticate (bounds memory and file descriptors); more are closed when accepted, like maxUnauthenticatedPerSource.
+   */
+  maxUnauthenticated: number;
   /**
    * Milliseconds between the broker's $SYS heartbeats. The persisted last wills of clients of a broker that stopped without closing them (a crash) are published after four intervals of a restarted broker.
    */
@@ -881,7 +925,11 @@ export interface BrokerSettings {
    */
   tokenAudience: string;
   /**
-   * Seconds a TokenReview result is reused for the same token (never past the token's expiry), so reconnect storms do not flood the API server.
+   * The kubeblink cluster name (the <cluster> of the topics) of the cluster whose TokenReviews the broker asks: token clients may touch only it (and only those of their mapping's clusters). When absent, a token client may touch its mapping's clusters (all when the mapping names none).
+   */
+  tokenCluster?: string;
+  /**
+   * Seconds a TokenReview result is reused for the same token (never past the token's expiry), so reconnect storms do not flood the API server. A connected token client is reviewed again when its result expires (at least 1 s apart): a revoked token's connection ends within this window plus one review.
    */
   tokenCacheSeconds: number;
 }
@@ -1246,7 +1294,7 @@ export interface PodRunnerSettings {
    */
   syncSeconds: number;
   /**
-   * Seconds between CPU and memory samples of each pod's processes (published for KWOK's metrics as the kwok.x-k8s.io/usage-cpu and usage-memory annotations).
+   * Seconds between CPU and memory samples of each pod's processes (published for KWOK's metrics as the kwok.x-k8s.io/usage-cpu and usage-memory annotations, only when they change by 10 % or more). 1 s keeps the HPA demo's reaction to load within metrics-server's 10 s resolution.
    */
   usageSeconds: number;
   /**

@@ -1,4 +1,5 @@
-// Debian's mosquitto clients as independent MQTT peers in tests.
+// Debian's mosquitto clients as independent MQTT peers in tests. A test that uses them declares it
+// with `{ skip: needTool(MOSQUITTO_CLIENTS) }` (./system-tool.ts): skipped with the install line, a CI failure.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 

@@ -2,6 +2,6 @@
 // wait through @kubernetes/client-node (apply.ts, client-node-config.ts); the plain part (./plain: the
 // kubeconfig reader, the API client and the Lease) loads no client library, for the watcher.
 export { applyObjects, deleteObjects, waitGone } from './apply.ts';
-export { currentContext, loadKubeConfig } from './client-node-config.ts';
+export { currentContext, loadFoundKubeConfig, loadKubeConfig } from './client-node-config.ts';
 export { readManifests } from './manifests.ts';
 export * from './plain.ts';

@@ -1,5 +1,5 @@
 // The project's kubeconfig reader: which file (the one given; else, in a pod, its ServiceAccount; else
-// the first of $KUBECONFIG, else ~/.kube/config) and the credentials of its current context, applied
+// cluster-discovery.ts's: the first of $KUBECONFIG, the running simulated cluster, ~/.kube/config) and the credentials of its current context, applied
 // to plain node:https requests (kube-http.ts). Why not client-node's KubeConfig: loading
 // @kubernetes/client-node costs about 50 MB of RSS, a third of the watcher's memory aim (issue 13:
 // the watcher's sync bench, services/watcher/bench/sync.bench.ts). Client certificates, tokens and
@@ -12,6 +12,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { parse as parseYaml } from 'yaml';
+import { findKubeconfig, NoClusterFound } from './cluster-discovery.ts';
 
 export interface ApiAuth {
   server: URL;
@@ -27,15 +28,21 @@ interface Named<T> {
 }
 type Obj = Record<string, unknown>;
 
-/** The kubeconfig file used when none is given: the first of $KUBECONFIG, else ~/.kube/config. */
+/** The kubeconfig file used when none is given (cluster-discovery.ts): the first of $KUBECONFIG, else the
+ * running simulated cluster's, else ~/.kube/config (also when that does not exist: the caller says so). */
 export function defaultKubeconfigPath(): string {
-  return process.env.KUBECONFIG?.split(':').find(Boolean) ?? join(homedir(), '.kube', 'config');
+  try {
+    return findKubeconfig().file;
+  } catch (err) {
+    if (err instanceof NoClusterFound) return join(homedir(), '.kube', 'config');
+    throw err;
+  }
 }
 
 /** A kubeconfig file; else the pod's ServiceAccount when in a cluster; else defaultKubeconfigPath(). */
 export async function loadAuth(kubeconfig?: string): Promise<ApiAuth> {
   if (!kubeconfig && process.env.KUBERNETES_SERVICE_HOST) return inCluster();
-  const file = kubeconfig ?? defaultKubeconfigPath();
+  const file = findKubeconfig({ kubeconfig }).file; // none at all: NoClusterFound says what to do
   const doc = parseYaml(readFileSync(file, 'utf8')) as Obj;
   const pick = (list: unknown, name: unknown, what: string): Obj => {
     const found = (list as Named<Obj>[] | undefined)?.find((x) => x.name === name);

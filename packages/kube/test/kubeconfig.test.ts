@@ -93,12 +93,16 @@ test('an exec plugin user is handed to client-node', async () => {
   assert.equal(auth.server.href, 'https://127.0.0.1:6443/');
 });
 
-test('the default kubeconfig: the first file of $KUBECONFIG, else ~/.kube/config', (t) => {
-  const saved = process.env.KUBECONFIG;
+test('the default kubeconfig: the first file of $KUBECONFIG, else (no simulated cluster running) ~/.kube/config', (t) => {
+  const saved = { KUBECONFIG: process.env.KUBECONFIG, XDG_STATE_HOME: process.env.XDG_STATE_HOME };
   t.after(() => {
-    if (saved === undefined) delete process.env.KUBECONFIG;
-    else process.env.KUBECONFIG = saved;
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   });
+  // An empty state directory: a simulated cluster running on this machine must not change the answer.
+  process.env.XDG_STATE_HOME = tempDir('kubeblink-state-');
   process.env.KUBECONFIG = ':/etc/a.yaml:/etc/b.yaml';
   assert.equal(defaultKubeconfigPath(), '/etc/a.yaml');
   delete process.env.KUBECONFIG;

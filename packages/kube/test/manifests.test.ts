@@ -74,6 +74,9 @@ current-context: sim
   });
 
   it('refuses an unknown context, listing the known ones', () => {
-    assert.throws(() => loadKubeConfig({ kubeconfig, context: 'prod' }), /no context "prod" in .*; known: sim, pis/);
+    assert.throws(
+      () => loadKubeConfig({ kubeconfig, context: 'prod' }),
+      /^Error: kubeconfig .*: no context "prod"; its contexts: sim, pis$/,
+    );
   });
 });

@@ -11,6 +11,7 @@ import type { PodState } from '@kubeblink/schemas';
 import { ChildLines } from '@kubeblink/test/support/child';
 import { appSignal, FakeWatcher, nodeState, podState } from '@kubeblink/test/support/cluster-fixtures';
 import { PlainBroker } from '@kubeblink/test/support/plain-broker';
+import { CHROMIUM, needTool } from '@kubeblink/test/support/system-tool';
 import { until } from '@kubeblink/test/support/wait';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { createDashboard } from '../src/main.ts';
@@ -30,7 +31,7 @@ const SINGLE_LEVEL = new Set(['off', 'steady']);
 type Led = { id: string; pattern: string; level: number };
 
 describe('dashboard and LED service agree', {
-  skip: !HAS_LED && 'services/led is not in this tree (branch led)',
+  skip: (!HAS_LED && 'services/led is not in this tree (branch led)') || needTool(CHROMIUM),
 }, () => {
   const broker = new PlainBroker({ ws: true });
   let watcher: FakeWatcher;

@@ -10,6 +10,7 @@ import { BUILTIN_LAYOUTS, LedEngine } from '@kubeblink/led-engine';
 import type { PodState } from '@kubeblink/schemas';
 import { FakeWatcher, nodeEvent, nodeState, podEvent, podState } from '@kubeblink/test/support/cluster-fixtures';
 import { PlainBroker } from '@kubeblink/test/support/plain-broker';
+import { CHROMIUM, needTool } from '@kubeblink/test/support/system-tool';
 import { until } from '@kubeblink/test/support/wait';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { createDashboard } from '../src/main.ts';
@@ -54,7 +55,7 @@ function reference(node: string, states: PodState[], t: number) {
   return engine.snapshot(t);
 }
 
-describe('dashboard in headless Chromium', () => {
+describe('dashboard in headless Chromium', { skip: needTool(CHROMIUM) }, () => {
   const broker = new PlainBroker({ ws: true });
   let watcher: FakeWatcher;
   let browser: Browser;

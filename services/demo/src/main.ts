@@ -1,12 +1,12 @@
 // `kubeblink demo`: the same runDemo() for the command line and for tests; the command adds the
 // terminal (narration on stdout, the progress line on stderr, Enter between steps) and Ctrl-C.
-import { currentContext, loadKubeConfig } from '@kubeblink/kube';
+import { ClusterError, currentContext, loadFoundKubeConfig, tildePath } from '@kubeblink/kube';
 import type { DemoSettings } from '@kubeblink/schemas';
-import { KitBus } from './bus.ts';
 import { ClusterContext, detectSim } from './cluster-context.ts';
 import { demoNamespace } from './demo.ts';
 import { demoObjects } from './demo-manifests.ts';
 import { DEMOS, findDemo } from './demos/index.ts';
+import { KitBus } from './kit-bus.ts';
 import { Cleanups, type DemoIO, type RunHooks, runSteps } from './step-runner.ts';
 import { terminalIO } from './terminal-io.ts';
 import { DemoInterrupted, waitFor } from './wait.ts';
@@ -36,21 +36,17 @@ export async function runDemo(o: DemoRunOptions): Promise<void> {
   const demo = findDemo(o.name);
   if (!demo) throw new DemoUsageError(`no demo "${o.name}"; the demos are:\n${listDemos()}`);
   const s = o.settings;
-  let kc: ReturnType<typeof loadKubeConfig>;
-  try {
-    kc = loadKubeConfig({ kubeconfig: s.kubeconfig, context: s.context });
-  } catch (err) {
-    throw new Error(
-      `kubeconfig ${s.kubeconfig ?? process.env.KUBECONFIG ?? '~/.kube/config'}: ${(err as Error).message}`,
-    );
-  }
+  // No kubeconfig named: the running simulated cluster, as `up` uses (@kubeblink/kube's discovery).
+  const { kc, found } = loadFoundKubeConfig({ kubeconfig: s.kubeconfig, context: s.context });
   const where = currentContext(kc);
   const objects = demoObjects(demo.name, s.registry);
-  const sim = await detectSim(kc);
+  const sim = await detectSim(kc).catch((err) => {
+    throw new ClusterError(err, { found, context: where.name, server: where.server });
+  });
   o.io.out(
     `kubeblink demo ${demo.name}: ${demo.summary}\n` +
-      `kube context ${where.name} (${where.server}, ${sim ? 'the simulated cluster' : 'a real cluster'}); ` +
-      `bus ${s.broker}, cluster "${s.cluster}"; takes ${sim ? demo.takes.sim : demo.takes.real}`,
+      `kube context ${where.name} (${where.server}, ${sim ? 'the simulated cluster' : 'a real cluster'}; ` +
+      `kubeconfig ${tildePath(found.file)}); bus ${s.broker}, cluster "${s.cluster}"; takes ${sim ? demo.takes.sim : demo.takes.real}`,
   );
   const namespace = demoNamespace(demo.name);
   const bus = new KitBus(s, namespace);
@@ -71,7 +67,7 @@ export async function runDemo(o: DemoRunOptions): Promise<void> {
     const cleanups = new Cleanups();
     const ctx = new ClusterContext({
       kc,
-      kubeconfigPath: s.kubeconfig ?? process.env.KUBECONFIG,
+      kubeconfigPath: found.file,
       sim,
       namespace,
       objects,

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { startTestBroker, type TestBroker } from '@kubeblink/broker/testing';
 import { BusClient, createRegistry, silentLogger } from '@kubeblink/core';
 import { nodeState, podState } from '@kubeblink/test/support/cluster-fixtures';
-import { KitBus } from '../src/bus.ts';
+import { KitBus } from '../src/kit-bus.ts';
 
 const C = 'c';
 const NS = 'kubeblink-demo-crash-restart';

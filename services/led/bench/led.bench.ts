@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { BUILTIN_LAYOUTS, LedEngine } from '@kubeblink/led-engine';
 import { notReady, pending, pod, waiting } from '../../../packages/led-engine/test/fixtures.ts';
-import type { LedService } from '../src/service.ts';
+import type { LedService } from '../src/led-service.ts';
 import { at, startLed, watcherBus } from '../test/support.ts';
 
 const SECONDS = Number(process.env.LED_BENCH_SECONDS ?? 8);

@@ -5,8 +5,8 @@
 import type { Logger, Registry } from '@kubeblink/core';
 import { counter, histogram } from '@kubeblink/core';
 import type { LedEngine } from '@kubeblink/led-engine';
+import type { BoardBackend } from './boards/board-types.ts';
 import { LedIo } from './boards/io-plugin.ts';
-import type { BoardBackend } from './boards/types.ts';
 import { type FiveBoard, type FiveLed, loadFive } from './five.ts';
 
 export interface DriverOptions {

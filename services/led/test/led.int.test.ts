@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { mosquittoPub } from '@kubeblink/test/support/mosquitto';
+import { MOSQUITTO_CLIENTS, needTool } from '@kubeblink/test/support/system-tool';
 import { until } from '@kubeblink/test/support/wait';
 import { pending, pod, podEvent, signal, terminating, waiting } from '../../../packages/led-engine/test/fixtures.ts';
 import {
@@ -23,9 +24,14 @@ import {
   watcherBus,
 } from './support.ts';
 
+// mosquitto_sub/mosquitto_pub are the independent MQTT peers here: without them this skips (CI: fails).
+const needMosquitto = needTool(MOSQUITTO_CLIENTS);
+
 afterEach(cleanupAll);
 
-describe('LED service with the virtual board (compact layout: pins 17 27 22 5 6 13, status 26)', () => {
+describe('LED service with the virtual board (compact layout: pins 17 27 22 5 6 13, status 26)', {
+  skip: needMosquitto,
+}, () => {
   it('renders the retained states at start, subscribed only to its node and the cluster status', async () => {
     const b = await broker();
     const a = pod('a', { createdAt: at(1) });

@@ -6,7 +6,7 @@ import type { LedSettings, PodState } from '@kubeblink/schemas';
 import { mosquittoPub } from '@kubeblink/test/support/mosquitto';
 import { PlainBroker } from '@kubeblink/test/support/plain-broker';
 import type { VirtualBoard } from '../src/boards/virtual.ts';
-import { type LedPicture, LedService } from '../src/service.ts';
+import { type LedPicture, LedService } from '../src/led-service.ts';
 
 export { filters };
 

@@ -21,10 +21,10 @@ import {
 import type { EventType } from './events.ts';
 import { pullImage } from './image-pull.ts';
 import type { KubeletBackoff } from './kubelet-backoff.ts';
+import { type ContainerView, kubeTime, lastStateAfterRestart, terminatedState } from './kubelet-pod-status.ts';
 import type { ContainerProber } from './prober.ts';
 import { ContainerProcess, commandLine, type Exit, abortableSleep as sleep } from './process.ts';
 import type { RunnerMetrics } from './runner-metrics.ts';
-import { type ContainerView, kubeTime, lastStateAfterRestart, terminatedState } from './status.ts';
 
 export interface ContainerHost {
   pod(): V1Pod;

@@ -140,7 +140,7 @@ export class PodRunner {
     services.on('update', (s) => guard('service', () => this.services.sync(s)));
     services.on('delete', (s) => guard('service', () => this.services.remove(s)));
     await Promise.all([pods.start(), services.start()]);
-    const every = (this.opts.usageSeconds ?? 5) * 1000;
+    const every = (this.opts.usageSeconds ?? 1) * 1000; // the settings schema's default
     this.usageTimer = setInterval(() => {
       this.ctx.metrics.pods.set(this.workers.size);
       for (const w of this.workers.values())

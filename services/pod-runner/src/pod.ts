@@ -9,9 +9,9 @@ import type { EnvSources } from './env.ts';
 import type { EventSink, EventType } from './events.ts';
 import type { IpPool } from './ips.ts';
 import type { KubeletBackoff } from './kubelet-backoff.ts';
+import { buildPodStatus, type ContainerView, statusKey } from './kubelet-pod-status.ts';
 import type { RunnerMetrics } from './runner-metrics.ts';
 import { ENDPOINT_ANNOTATION } from './service-proxy.ts';
-import { buildPodStatus, type ContainerView, statusKey } from './status.ts';
 
 export interface PodApi {
   /** Strategic-merge patch of the status subresource; false if the pod is gone. */

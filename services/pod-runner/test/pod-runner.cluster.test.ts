@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { runLoad } from '@kubeblink/demo-app/load';
 import { MosquittoSub } from '@kubeblink/test/support/mosquitto';
 import { PlainBroker } from '@kubeblink/test/support/plain-broker';
+import { MOSQUITTO_CLIENTS, needTool } from '@kubeblink/test/support/system-tool';
 import { until } from '@kubeblink/test/support/wait';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { startPodRunner } from '../src/index.ts';
@@ -33,7 +34,7 @@ const alive = (pid: number | undefined) => {
   }
 };
 
-const skip = await clusterUnavailable();
+const skip = needTool(MOSQUITTO_CLIENTS) || (await clusterUnavailable());
 
 describe('pod runner on the simulated cluster', { timeout: 900_000, skip }, () => {
   let c: TestCluster;

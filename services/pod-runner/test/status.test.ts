@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { V1Pod } from '@kubernetes/client-node';
+import { buildPodStatus, type ContainerView, kubeTime, podPhase } from '../src/kubelet-pod-status.ts';
 import { commandLine } from '../src/process.ts';
-import { buildPodStatus, type ContainerView, kubeTime, podPhase } from '../src/status.ts';
 
 const t0 = new Date('2026-11-29T07:00:00.250Z');
 const t1 = new Date('2026-11-29T07:00:05Z');

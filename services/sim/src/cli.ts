@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// `node services/sim/src/cli.ts up [--nodes N] [--state-dir DIR] | down | status | heartbeat NODE on|off`
+// `node services/sim/src/cli.ts up [--nodes N] [--state-dir DIR] | down | status | heartbeat NODE on|off
+//  | kubectl ARGS...`
 // The kubeblink CLI can call simCli(argv) for `kubeblink sim ...`; stdout carries only the
 // KUBECONFIG=<path> line, so `export $(node services/sim/src/cli.ts up)` works.
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort } from '@kubeblink/core';
@@ -16,7 +19,26 @@ const usage = `Usage: kubeblink sim <command>
       the pod runner unless --no-runner, its apps talking to the broker at --broker)
   down [--state-dir DIR]          stop it (and the pod runner) and remove its state
   status [--state-dir DIR]        show whether it runs
-  heartbeat NODE on|off           restart/stop one node's heartbeat`;
+  heartbeat NODE on|off           restart/stop one node's heartbeat
+  kubectl ARGS...                 the simulated cluster's own kubectl with its kubeconfig
+                                  (e.g. kubectl get pods -o wide; $XDG_STATE_HOME moves its state)`;
+
+/**
+ * `sim kubectl ARGS...`: the sim's kubectl (the version its API server was built with) and its admin
+ * kubeconfig, so `up`'s screen can print one short copy-paste line instead of two long paths
+ * (issue 14: at 80 columns the KUBECONFIG=... line was cut mid-path). Exits with kubectl's code.
+ */
+async function simKubectl(args: string[]): Promise<number> {
+  const st = simStatus();
+  if (!st.running || !st.state)
+    throw new Error(`no simulated cluster is running (none in ${st.stateDir}): start it with \`npm start\``);
+  const { kubectl, kubeconfig } = st.state;
+  const child = spawn(kubectl, args, { stdio: 'inherit', env: { ...process.env, KUBECONFIG: kubeconfig } });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)));
+  });
+}
 
 /**
  * The pod runner plays the kubelet for demo-app pods; `sim up` starts it as one more daemon of the
@@ -47,6 +69,8 @@ async function startRunner(s: SimState, broker: string | undefined): Promise<voi
 
 /** Runs one sim command; resolves to the exit code. Errors are thrown (see the bottom). */
 export async function simCli(argv: string[]): Promise<number> {
+  // kubectl's own flags (-o wide, -n ns) are not this command's: hand them over untouched.
+  if (argv[0] === 'kubectl') return simKubectl(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pidRuns } from '@kubeblink/kube/plain';
 
 export interface ProcRecord {
   name: string;
@@ -34,21 +35,9 @@ export function startDaemon(
   }
 }
 
-/** True if `rec.pid` is alive and still runs `rec.exe`. */
+/** True if `rec.pid` is alive and still runs `rec.exe` (the same check as the commands' discovery). */
 export function isRunning(rec: ProcRecord): boolean {
-  try {
-    process.kill(rec.pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const cmd = readFileSync(`/proc/${rec.pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
-    // A zombie (exited, not yet reaped) has an empty cmdline: treat it as gone.
-    return cmd === rec.exe;
-  } catch {
-    // No /proc (not Linux): trust kill(0).
-    return process.platform !== 'linux';
-  }
+  return pidRuns(rec.pid, rec.exe);
 }
 
 /** SIGTERM, wait up to timeoutMs, then SIGKILL. Resolves when the process is gone. */

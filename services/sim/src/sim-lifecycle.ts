@@ -3,9 +3,9 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@kubeblink/core';
+import { simDefaultStateDir } from '@kubeblink/kube/plain';
 import { ensureBinaries, type Log } from './build.ts';
 import {
   apiserverArgs,
@@ -51,9 +51,9 @@ export interface SimState {
   startedAt: string;
 }
 
+/** One definition for the sim and for every command that looks for it (@kubeblink/kube's discovery). */
 export function defaultStateDir(): string {
-  const base = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
-  return join(base, 'kubeblink', 'sim');
+  return simDefaultStateDir();
 }
 
 const stateFile = (dir: string) => join(dir, 'state.json');

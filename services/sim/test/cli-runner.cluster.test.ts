@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { simUnbuildable } from '@kubeblink/test/support/sim';
 import { until } from '@kubeblink/test/support/wait';
 import { simCli } from '../src/cli.ts';
 import { simClient, simStatus } from '../src/index.ts';
@@ -43,7 +44,7 @@ const alive = (pid: number) => {
   }
 };
 
-describe('kubeblink sim up with the pod runner', () => {
+describe('kubeblink sim up with the pod runner', { skip: simUnbuildable() }, () => {
   after(async () => {
     await simCli(['down', '--state-dir', stateDir]);
     rmSync(join(stateDir, '..'), { recursive: true, force: true });

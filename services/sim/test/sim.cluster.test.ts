@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { simUnbuildable } from '@kubeblink/test/support/sim';
 import {
   type KubeClient,
   RUNNER_LABEL,
@@ -41,7 +42,7 @@ async function until<T>(what: string, check: () => Promise<T | undefined | false
   }
 }
 
-describe('simulated cluster', () => {
+describe('simulated cluster', { skip: simUnbuildable() }, () => {
   const stateDir = join(mkdtempSync(join(tmpdir(), 'kubeblink-sim-test-')), 'sim');
   const logs: string[] = [];
   let state: SimState;

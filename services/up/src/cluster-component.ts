@@ -96,12 +96,12 @@ export class ClusterComponent implements Component {
     } else {
       o.progress(
         choice.build
-          ? 'building the simulated cluster (first run only: about 16 min on 2 cores, then cached in ~/.cache/kubeblink)'
+          ? 'building the simulated cluster (first run only: 12–16 min on 2 cores, then cached in ~/.cache/kubeblink)'
           : 'starting the simulated cluster',
       );
       this.ownsSim = true;
       if (choice.build) {
-        this.notice = `! First run: the simulated cluster is built from source, once (about 16 min on 2 cores; cached in ~/.cache/kubeblink).\n  To watch a recording meanwhile: Ctrl-C, then  npm start -- --recording ${relative(process.cwd(), SHIPPED_RECORDING)}`;
+        this.notice = `! First run: the simulated cluster is built from source, once (12–16 min on 2 cores; cached in ~/.cache/kubeblink).\n  To watch a recording meanwhile: Ctrl-C, then  npm start -- --recording ${relative(process.cwd(), SHIPPED_RECORDING)}`;
         o.progress(this.notice);
       }
       this.sim = await simUp({
@@ -109,7 +109,7 @@ export class ClusterComponent implements Component {
         stateDir: o.simStateDir,
         log: (line) => {
           o.log.info({ sim: line }, 'sim');
-          o.progress(choice.build ? `building the simulated cluster (first run only, ~16 min): ${line}` : line);
+          o.progress(choice.build ? `building the simulated cluster (first run only, 12–16 min): ${line}` : line);
         },
       });
     }

@@ -2,7 +2,7 @@
 // it made; no terminal rendering of their own (the screen draws them all).
 import { type Component, loadSettings, type ServiceRuntime } from '@kubeblink/core';
 import type { LedService } from '@kubeblink/led';
-import type { Credentials } from './broker.ts';
+import type { Credentials } from './broker-component.ts';
 import { heavy } from './heavy.ts';
 
 export interface BoardsOptions {

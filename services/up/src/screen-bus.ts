@@ -2,7 +2,7 @@
 // reads the cluster status, node states, events and request signals for the picture. A component:
 // it connects once the broker runs, and subscriptions made before that are a mistake, said so.
 import { BusClient, type Component, type ServiceRuntime, VERSION } from '@kubeblink/core';
-import type { Credentials } from './broker.ts';
+import type { Credentials } from './broker-component.ts';
 
 export interface ScreenBusOptions {
   url: () => string;

@@ -79,7 +79,11 @@ export class Screen implements Component {
     const out = this.o.out as NodeJS.WriteStream;
     const width = Math.max(40, out.columns ?? 100);
     const rows = Math.max(10, out.rows ?? 40);
-    const lines = renderView(this.o.model(), { color: true, width, eventLines: rows >= 34 ? 6 : 3 }).slice(0, rows - 1);
+    // One row stays free: writing the last row's newline would scroll the alternate screen.
+    const lines = renderView(this.o.model(), { color: true, width, eventLines: 6, height: rows - 1 }).slice(
+      0,
+      rows - 1,
+    );
     const frame = `\x1b[H${lines.map((l) => `\x1b[2K${l}`).join('\n')}\n\x1b[J`;
     if (frame === this.last) return;
     this.last = frame;

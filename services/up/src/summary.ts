@@ -1,5 +1,5 @@
-// The run's summary: when a pod's LED first lit (up's headline figure, README "time to the first lit
-// LED"), said on screen as it happens, and the last line after everything stopped, with that figure
+// The run's summary: when a pod's LED first lit (up's headline figure, README.md "The two commands"),
+// said on screen as it happens, and the last line after everything stopped, with that figure
 // and where the log is. Added before the parts it outlives, so it is stopped after them.
 import type { Component, Logger } from '@kubeblink/core';
 import type { LedService } from '@kubeblink/led';

@@ -4,8 +4,9 @@
 // request stream. Ctrl-C deletes the demo app, stops what up started (the simulated cluster only if
 // this run started it) and restores the terminal.
 import { Controller, freePort, type Logger } from '@kubeblink/core';
+import { simDefaultStateDir } from '@kubeblink/kube/plain';
 import type { UpSettings } from '@kubeblink/schemas';
-import { BrokerComponent } from './broker.ts';
+import { BrokerComponent } from './broker-component.ts';
 import { ClusterComponent } from './cluster-component.ts';
 import { DemoAppComponent, LoadComponent } from './demo-app.ts';
 import { StartGuard } from './guard.ts';
@@ -208,7 +209,12 @@ export class Up {
   /** The simulated cluster's own kubectl and kubeconfig, or the user's kubeconfig and context. */
   private kubectlTarget() {
     const ch = this.cluster.choice;
-    if (ch?.kind === 'sim') return { kubeconfig: this.cluster.kubeconfig, bin: this.cluster.sim?.kubectl };
+    if (ch?.kind === 'sim')
+      return {
+        kubeconfig: this.cluster.kubeconfig,
+        bin: this.cluster.sim?.kubectl,
+        discovered: this.cluster.sim?.stateDir === simDefaultStateDir(),
+      };
     if (ch?.kind === 'context') return { kubeconfig: ch.kubeconfig, context: ch.context };
     return undefined;
   }
@@ -243,7 +249,7 @@ export class Up {
         leds: p.leds.map((l) => ({ slot: l.slot, role: l.role, color: l.color, level: l.level })),
       };
     });
-    const lit = this.firstLitMs !== undefined ? `first LED lit after ${(this.firstLitMs / 1000).toFixed(1)} s · ` : '';
+    const lit = this.firstLitMs !== undefined ? `first LED after ${(this.firstLitMs / 1000).toFixed(1)} s · ` : '';
     return {
       title: `kubeblink up · ${this.cluster.description || 'starting'}`,
       notice: this.cluster.notice,
@@ -253,7 +259,7 @@ export class Up {
       events: this.tail.events,
       footer: this.running
         ? nextSteps(this.stepsInput(), { short: true }).concat(
-            `${lit}${this.tail.requests} requests seen · Ctrl-C stops everything up started`,
+            `${lit}${this.tail.requests} requests · Ctrl-C stops everything up started`,
           )
         : [`log: ${this.logFile} · Ctrl-C stops what has started`],
     };

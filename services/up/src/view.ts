@@ -49,6 +49,9 @@ export interface RenderOptions {
   width: number;
   /** Event lines shown at most. */
   eventLines?: number;
+  /** Terminal rows for the picture: the event tail shrinks (to none) so the boards and the next
+   * steps fit; a taller picture would scroll and break the in-place redraw. */
+  height?: number;
 }
 
 /** One LED: a dot in its colour at its brightness; without colour, ● lit, ◐ dim, ○ dark. */
@@ -141,10 +144,13 @@ export function renderView(m: ViewModel, o: RenderOptions): string[] {
     lines.push(...boardLines(b, o));
     lines.push('');
   }
-  const n = o.eventLines ?? 6;
-  lines.push(dim('recent events', o.color));
-  const events = m.events.slice(-n);
-  for (let k = 0; k < n; k++) lines.push(cut(`  ${events[k] ?? ''}`, o.width));
+  const room = o.height === undefined ? Number.POSITIVE_INFINITY : o.height - lines.length - m.footer.length - 1;
+  const n = Math.min(o.eventLines ?? 6, room);
+  if (n > 0) {
+    lines.push(dim('recent events', o.color));
+    const events = m.events.slice(-n);
+    for (let k = 0; k < n; k++) lines.push(cut(`  ${events[k] ?? ''}`, o.width));
+  }
   for (const f of m.footer) lines.push(cut(f, o.width));
   return lines;
 }

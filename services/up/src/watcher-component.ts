@@ -2,7 +2,7 @@
 // publishing to up's broker with the credentials it made.
 import { BusClient, type Component, type Logger, loadSettings, type ServiceRuntime, VERSION } from '@kubeblink/core';
 import type { Pipeline, Source } from '@kubeblink/watcher';
-import type { Credentials } from './broker.ts';
+import type { Credentials } from './broker-component.ts';
 import { heavy } from './heavy.ts';
 
 export interface WatcherOptions {

@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { MosquittoSub } from '@kubeblink/test/support/mosquitto';
 import { loudSkip, type SimCluster, startSim } from '@kubeblink/test/support/sim';
+import { MOSQUITTO_CLIENTS, needTool } from '@kubeblink/test/support/system-tool';
 import { until } from '@kubeblink/test/support/wait';
 
 const BIN = fileURLToPath(new URL('../../cli/bin/kubeblink.js', import.meta.url));
@@ -58,7 +59,7 @@ describe('kubeblink up on the simulated cluster (child process, Ctrl-C)', { time
   const dir = mkdtempSync(join(tmpdir(), 'up-cluster-'));
 
   before(async () => {
-    const s = await startSim();
+    const s = needTool(MOSQUITTO_CLIENTS) || (await startSim());
     if (typeof s === 'string') skip = loudSkip('kubeblink up cluster test', s);
     else sim = s;
   });

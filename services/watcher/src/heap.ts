@@ -1,4 +1,4 @@
-// V8 heap sizing for the watcher (README, Watcher, Memory and speed). V8 sizes its heap for the
+// V8 heap sizing for the watcher (docs/watcher.md, "Memory and speed"). V8 sizes its heap for the
 // machine (on a 24 GB machine each young-generation semi-space may grow to 64 MB) and grows it during
 // a burst of allocation such as the first sync of a large cluster, where almost everything allocated
 // (list pages, parsed objects) is garbage a moment later; the pages it touched stay in RSS. Measured

@@ -11,10 +11,10 @@ import {
 import { KubeHttp, LeaseElector } from '@kubeblink/kube/plain';
 import { type RecordSettings, validateConfig, type WatcherSettings } from '@kubeblink/schemas';
 import { boundHeapGrowth } from './heap.ts';
-import { watcherMetrics } from './metrics.ts';
 import { RecordingWriter } from './source/recording.ts';
-import { createSource } from './source/registry.ts';
+import { createSource } from './source/source-registry.ts';
 import { Pipeline } from './watcher.ts';
+import { watcherMetrics } from './watcher-metrics.ts';
 
 export async function runWatcher(settings: WatcherSettings): Promise<void> {
   // Before anything large is allocated: the first sync is a burst of short-lived garbage.

@@ -1,9 +1,9 @@
 // The watcher pipeline: source events -> ClusterState (derive + diff) -> Publisher (MQTT).
 import type { BusClient, Component, Logger } from '@kubeblink/core';
 import { ClusterState } from './diff/cluster-state.ts';
-import type { WatcherMetrics } from './metrics.ts';
 import { Publisher } from './publish/publisher.ts';
-import type { Source, SourceEvent } from './source/types.ts';
+import type { Source, SourceEvent } from './source/source-types.ts';
+import type { WatcherMetrics } from './watcher-metrics.ts';
 
 export interface WatcherOptions {
   cluster: string;

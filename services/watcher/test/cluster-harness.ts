@@ -4,11 +4,12 @@ import { BusClient, createRegistry } from '@kubeblink/core';
 import { MosquittoSub, retainedMessages } from '@kubeblink/test/support/mosquitto';
 import { PlainBroker } from '@kubeblink/test/support/plain-broker';
 import { type SimCluster, type SimKube, startSim } from '@kubeblink/test/support/sim';
+import { MOSQUITTO_CLIENTS, needTool } from '@kubeblink/test/support/system-tool';
 import { until } from '@kubeblink/test/support/wait';
 import { pino } from 'pino';
-import { watcherMetrics } from '../src/metrics.ts';
 import { InformerSource } from '../src/source/informer.ts';
 import { Pipeline } from '../src/watcher.ts';
+import { watcherMetrics } from '../src/watcher-metrics.ts';
 
 export const C = 'kubeblink/default';
 // biome-ignore lint/suspicious/noExplicitAny: parsed JSON payloads in tests
@@ -33,6 +34,8 @@ export interface Harness {
 export async function startHarness(
   o: { nodes?: number; kubeconfig?: (sim: SimCluster) => Promise<string> } = {},
 ): Promise<Harness | string> {
+  const noMosquitto = needTool(MOSQUITTO_CLIENTS);
+  if (noMosquitto) return noMosquitto;
   const sim = await startSim(o);
   if (typeof sim === 'string') return sim;
   const log = pino({ level: process.env.TEST_LOG ?? 'silent' });

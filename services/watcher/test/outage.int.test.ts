@@ -7,13 +7,17 @@ import { after, before, test } from 'node:test';
 import { BusClient, createRegistry } from '@kubeblink/core';
 import { MosquittoSub, retainedMessages } from '@kubeblink/test/support/mosquitto';
 import { PlainBroker } from '@kubeblink/test/support/plain-broker';
+import { MOSQUITTO_CLIENTS, needTool } from '@kubeblink/test/support/system-tool';
 import { until } from '@kubeblink/test/support/wait';
 import { pino } from 'pino';
-import { watcherMetrics } from '../src/metrics.ts';
 import { RecordingSource } from '../src/source/recording.ts';
 import { Pipeline } from '../src/watcher.ts';
+import { watcherMetrics } from '../src/watcher-metrics.ts';
 import { at, cs, pod, tempDir } from './fixtures.ts';
 import { AFTER_SYNC, writeRecording } from './recording-fixture.ts';
+
+// mosquitto_sub/mosquitto_pub are the independent MQTT peers here: without them this skips (CI: fails).
+const needMosquitto = needTool(MOSQUITTO_CLIENTS);
 
 const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
 const C = 'kubeblink/default';
@@ -62,7 +66,9 @@ after(async () => {
   await broker.stop();
 });
 
-test('while the broker is away: states coalesce, events are bounded; all come back after it returns', async () => {
+test('while the broker is away: states coalesce, events are bounded; all come back after it returns', {
+  skip: needMosquitto,
+}, async () => {
   await broker.stop();
   await until(() => !bus.connected, 'disconnected');
   // web-3 is created, scheduled, started, becomes ready, restarts and restarts again: six events

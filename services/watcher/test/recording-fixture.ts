@@ -1,7 +1,7 @@
 // A small recorded watch stream built from the crafted objects: a first sync (two nodes, two pods),
 // then transitions. Used by the integration tests and the CLI test.
 import { writeFileSync } from 'node:fs';
-import type { SourceEvent } from '../src/source/types.ts';
+import type { SourceEvent } from '../src/source/source-types.ts';
 import { at, cs, node, pod } from './fixtures.ts';
 
 const running = (rv: string, restarts = 0) =>

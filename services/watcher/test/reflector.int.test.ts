@@ -10,9 +10,9 @@ import { createRegistry } from '@kubeblink/core';
 import { KubeHttp } from '@kubeblink/kube/plain';
 import { until } from '@kubeblink/test/support/wait';
 import { pino } from 'pino';
-import { watcherMetrics } from '../src/metrics.ts';
 import { Reflector } from '../src/source/reflector.ts';
-import type { SourceEvent } from '../src/source/types.ts';
+import type { SourceEvent } from '../src/source/source-types.ts';
+import { watcherMetrics } from '../src/watcher-metrics.ts';
 import { tempDir } from './fixtures.ts';
 
 type Handler = (url: URL, res: ServerResponse) => void;

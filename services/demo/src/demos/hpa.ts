@@ -5,7 +5,7 @@ import { livePods, names, readyPods, workload } from './helpers.ts';
 export const hpa: Demo = {
   name: 'hpa',
   summary: 'autoscaling: load pushes CPU over the 20 % target, the HPA scales 1 -> 4 pods, and back to 1',
-  takes: { sim: '69 s', real: '~3 min (estimate)' },
+  takes: { sim: '68–79 s', real: '~2–3 min (estimate)' },
   plan(ctx) {
     return [
       {
@@ -34,7 +34,7 @@ export const hpa: Demo = {
       },
       {
         title: 'Load stops',
-        say: 'The load stops. CPU falls; after its 5 s stabilization window (5 min by default) the HPA scales back to 1 replica.',
+        say: 'The load stops. CPU falls; after its 5 s stabilization window (5 min by default) the HPA scales back to 1 replica. The new pods count only once metrics-server has two samples of each, 10 s apart (a pod without metrics counts as busy when scaling down).',
         leds: 'the request LEDs go dark, then three slots fade out.',
         act: () => ctx.stopLoad(),
         waits: [

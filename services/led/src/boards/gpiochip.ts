@@ -2,7 +2,15 @@
 // libgpiod 1.x — Raspberry Pi OS bookworm's libgpiod2 package is 1.6 — loaded only when this board is
 // used). No root needed, only access to /dev/gpiochipN (the gpio group on Raspberry Pi OS). The
 // character device has no PWM: every pin is on/off and the engine uses its documented fallbacks.
-// Tested against a fake binding only: unverified on hardware.
+// Tested over the real node-libgpiod addon and a stub libgpiod (test/gpiochip-native.int.test.ts):
+// unverified on hardware.
+//
+// The board keeps the Chip it picked for as long as its lines are requested (issue 22): a
+// node-libgpiod Line holds only its native handle, not its Chip, and the Chip's destructor runs
+// libgpiod 1.6's gpiod_chip_close(), which releases every line of the chip. Dropping the Chip lets
+// V8 free it at any gc(): the next setValue() then fails with EPERM (or, with real libgpiod, reads
+// freed memory). node-libgpiod has no Chip.close(), so close() releases the lines and drops the
+// reference; the chip itself closes when V8 frees it.
 import {
   type BoardBackend,
   type BoardContext,
@@ -11,7 +19,7 @@ import {
   bcmNumber,
   type OpenedPin,
   type PinRequest,
-} from './types.ts';
+} from './board-types.ts';
 
 /** The part of node-libgpiod 0.5 used here. */
 export interface GpiodLine {
@@ -47,7 +55,8 @@ export async function loadGpiod(ctx: BoardContext): Promise<Gpiod> {
   }
 }
 
-function pickChip(gpiod: Gpiod, wanted: string | undefined): GpiodChip {
+/** The chip to drive: the one named, or the first labelled as a Raspberry Pi header's. */
+export function pickChip(gpiod: Gpiod, wanted: string | undefined): GpiodChip {
   if (wanted) return new gpiod.Chip(wanted);
   const seen: string[] = [];
   for (const name of gpiod.getChipNames()) {
@@ -64,6 +73,8 @@ export class GpiochipBoard implements BoardBackend {
   readonly name = 'gpiochip';
   private readonly ctx: BoardContext;
   private readonly lines = new Map<number, GpiodLine>();
+  /** Held while lines are requested: freeing it would release them (see the top of this file). */
+  private chip: GpiodChip | undefined;
 
   constructor(ctx: BoardContext) {
     this.ctx = ctx;
@@ -72,6 +83,7 @@ export class GpiochipBoard implements BoardBackend {
   async open(pins: readonly PinRequest[]): Promise<OpenedPin[]> {
     const gpiod = await loadGpiod(this.ctx);
     const chip = pickChip(gpiod, this.ctx.gpioChip);
+    this.chip = chip;
     const opened: OpenedPin[] = [];
     try {
       for (const p of pins) {
@@ -116,6 +128,12 @@ export class GpiochipBoard implements BoardBackend {
       }
     }
     this.lines.clear();
+    this.chip = undefined;
+  }
+
+  /** The chip in use, while the board is open (led doctor names it). */
+  get openedChip(): GpiodChip | undefined {
+    return this.chip;
   }
 }
 

@@ -3,7 +3,7 @@
 // reporting PWM only on pins where the layout asks for it and the board can do it, so johnny-five
 // puts every other LED in OUTPUT mode. Inputs, I2C, serial and servos are not part of a LED board.
 import { EventEmitter } from 'node:events';
-import type { BoardBackend, OpenedPin } from './types.ts';
+import type { BoardBackend, OpenedPin } from './board-types.ts';
 
 const MODES = { INPUT: 0, OUTPUT: 1, ANALOG: 2, PWM: 3, SERVO: 4 } as const;
 

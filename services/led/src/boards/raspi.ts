@@ -3,6 +3,7 @@
 // fade. Integer layout pins are BCM numbers, given to raspi-io as GPIO<n> names (its own numbers are
 // WiringPi's). Tested against a fake raspi-io only: unverified on hardware.
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import {
   type BoardBackend,
   type BoardContext,
@@ -11,7 +12,7 @@ import {
   bcmNumber,
   type OpenedPin,
   type PinRequest,
-} from './types.ts';
+} from './board-types.ts';
 
 /** The part of a johnny-five IO plugin (raspi-io 11) used here. */
 export interface RaspiIoPlugin {
@@ -37,6 +38,14 @@ export class RaspiBoard implements BoardBackend {
   }
 
   async open(pins: readonly PinRequest[]): Promise<OpenedPin[]> {
+    // pigpio drives the BCM283x/2711 GPIO registers; the Pi 5's header is on the RP1 chip, which it
+    // does not support and has no plans to (pigpio#621, issue 22): refuse before touching /dev/mem.
+    const model = await readFile(this.ctx.modelPath ?? '/proc/device-tree/model', 'utf8').catch(() => '');
+    if (model.includes('Raspberry Pi 5')) {
+      throw new BoardError(
+        `the raspi board cannot drive a ${model.replace(/\0/g, '').trim()}: pigpio does not support the Pi 5's RP1 chip; use --board gpiochip (no root needed)`,
+      );
+    }
     let RaspiIO: RaspiIoCtor;
     try {
       const mod = (await (this.ctx.load ?? ((n: string) => import(n)))('raspi-io')) as {

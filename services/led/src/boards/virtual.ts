@@ -1,9 +1,9 @@
 // The virtual board: records every pin write with a timestamp (for tests, benchmarks and displays)
 // and can draw the breadboard live in a terminal. Used everywhere that is not a Raspberry Pi.
 import { writeFile } from 'node:fs/promises';
+import type { BoardBackend, BoardContext, BoardFactory, OpenedPin, PinRequest } from './board-types.ts';
+import { bcmNumber } from './board-types.ts';
 import { TerminalPicture } from './terminal.ts';
-import type { BoardBackend, BoardContext, BoardFactory, OpenedPin, PinRequest } from './types.ts';
-import { bcmNumber } from './types.ts';
 
 export interface PinWrite {
   /** performance.now() of the write, in ms. */

@@ -12,6 +12,18 @@ export interface EventContext {
 
 export const source = (cluster: string) => `/kubeblink/${cluster}/watcher`;
 
+/**
+ * The event's `time` (docs/design.md, Events): when the occurrence happened — a timestamp Kubernetes
+ * recorded (startedAt, finishedAt) — else when the watcher observed it; never in the future, so a
+ * clock skew between the API server's nodes and the watcher cannot date an event after the next one.
+ */
+export function eventTime(ctx: EventContext, recorded?: string | null): string {
+  const now = ctx.now();
+  if (!recorded) return now.toISOString();
+  const t = Date.parse(recorded);
+  return Number.isNaN(t) || t > now.getTime() ? now.toISOString() : recorded;
+}
+
 export function eventId(uid: string, resourceVersion: string, type: string, suffix?: string): string {
   return `${uid}/${resourceVersion}/${type}${suffix ? `/${suffix}` : ''}`;
 }
@@ -45,7 +57,7 @@ export function podEvent(
     id: eventId(s.uid, s.resourceVersion, what, idSuffix),
     source: source(ctx.cluster),
     type: what,
-    time: time ?? ctx.now().toISOString(),
+    time: eventTime(ctx, time),
     subject: `pods/${s.namespace}/${s.name}`,
     datacontenttype: 'application/json',
     data: { ...podEventData(r), ...extra },
@@ -68,7 +80,7 @@ export function nodeEvent(ctx: EventContext, r: NodeRecord, what: NodeEventType,
     id: eventId(s.uid, s.resourceVersion, what),
     source: source(ctx.cluster),
     type: what,
-    time: time ?? ctx.now().toISOString(),
+    time: eventTime(ctx, time),
     subject: `nodes/${s.name}`,
     datacontenttype: 'application/json',
     data,

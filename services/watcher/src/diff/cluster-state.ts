@@ -8,7 +8,7 @@ import type { ClusterEvent, NodeState, PodState } from '@kubeblink/schemas';
 import type { Node, Pod } from '../derive/kube-types.ts';
 import { deriveNode, type NodeRecord } from '../derive/node-state.ts';
 import { derivePod, type PodRecord } from '../derive/pod-state.ts';
-import type { ResourceKind, SourceEvent } from '../source/types.ts';
+import type { ResourceKind, SourceEvent } from '../source/source-types.ts';
 import type { EventContext } from './cloudevent.ts';
 import { jsonEqual } from './json-equal.ts';
 import { nodeDeletedEvent, nodeEvents } from './node-events.ts';

@@ -95,10 +95,17 @@ export function podEvents(ctx: EventContext, prev: PodRecord | undefined, next: 
     const reason = next.disruption ?? next.reason ?? 'Evicted';
     add('io.kubeblink.pod.evicted', { reason, ...(next.message ? { message: next.message } : {}) });
   }
-  if (s.deletionTimestamp && !p?.deletionTimestamp) add('io.kubeblink.pod.terminating', {}, s.deletionTimestamp);
-  if (s.phase === 'Succeeded' && p?.phase !== 'Succeeded') add('io.kubeblink.pod.succeeded');
+  // terminating is dated when the watcher saw the deletion; the deletionTimestamp is the deadline
+  // (now + grace period), in the future: it goes in data (issue 14: it dated terminating after deleted).
+  if (s.deletionTimestamp && !p?.deletionTimestamp)
+    add('io.kubeblink.pod.terminating', { deadline: s.deletionTimestamp });
+  // A pod being deleted ends as kubectl shows it, Terminating then gone: the terminal phase the
+  // kubelet writes on the way out (its containers exit on SIGTERM) is no succeeded or failed
+  // (issue 14: every pod a Deployment deleted first published `succeeded … Completed`).
+  const ending = !s.deletionTimestamp;
+  if (ending && s.phase === 'Succeeded' && p?.phase !== 'Succeeded') add('io.kubeblink.pod.succeeded');
   // A pod the kubelet evicted is Failed with reason Evicted: that is told by `evicted` above.
-  if (s.phase === 'Failed' && p?.phase !== 'Failed' && next.reason !== 'Evicted') {
+  if (ending && s.phase === 'Failed' && p?.phase !== 'Failed' && next.reason !== 'Evicted') {
     add('io.kubeblink.pod.failed', { ...failureCause(next), ...(next.message ? { message: next.message } : {}) });
   }
   return events;

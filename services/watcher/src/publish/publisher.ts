@@ -19,7 +19,7 @@ import {
 } from '@kubeblink/core';
 import type { ClusterStatus } from '@kubeblink/schemas';
 import type { Change, ClusterState } from '../diff/cluster-state.ts';
-import type { WatcherMetrics } from '../metrics.ts';
+import type { WatcherMetrics } from '../watcher-metrics.ts';
 import { type EventItem, Outbox, type StateItem } from './outbox.ts';
 
 export interface PublisherOptions {
@@ -39,12 +39,20 @@ export interface PublisherOptions {
 
 type Phase = ClusterStatus['state'];
 
+/** While ready, a change of the node or pod count re-publishes the status at most this often, so
+ * its counts stay right (issue 14: `"pods":0` while 3 pods ran) without a status per pod change. */
+const STATUS_COUNTS_MIN_MS = 1000;
+
 export class Publisher {
   readonly name = 'publisher';
   private readonly o: PublisherOptions;
   private readonly log: Logger;
   readonly outbox: Outbox;
   private phase: Phase = 'syncing';
+  /** When the watcher entered `phase` (the status's `since`; a re-publish of the counts keeps it). */
+  private phaseSince = new Date().toISOString();
+  private published: { nodes: number; pods: number; at: number } | undefined;
+  private countsTimer: NodeJS.Timeout | undefined;
   private epoch = 0;
   private connectedOnce = false;
   private statusDirty = false;
@@ -73,6 +81,8 @@ export class Publisher {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.countsTimer);
+    this.countsTimer = undefined;
   }
 
   /** Resolves when `ready` has been published (tests, `kubeblink up`). */
@@ -112,7 +122,7 @@ export class Publisher {
     if (!this.connectedOnce || !sessionPresent) {
       this.connectedOnce = true;
       this.epoch++;
-      this.phase = 'syncing';
+      this.setPhase('syncing');
       this.o.metrics.ready.set(0);
       // Every state again: the broker lost them (or, first connect, may hold older ones).
       for (const c of this.o.store.states()) if (c.kind !== 'event') this.putState(c);
@@ -155,12 +165,23 @@ export class Publisher {
             continue;
           }
           if (this.phase === 'syncing' && this.o.store.initialSyncDone && this.cleanedEpoch === this.epoch) {
-            this.phase = 'ready';
+            this.setPhase('ready');
             if (!(await this.publishStatus('ready'))) break;
             this.o.metrics.ready.set(1);
             this.log.info({ nodes: this.o.store.nodes.size, pods: this.o.store.pods.size }, 'ready: cluster published');
             for (const w of this.readyWaiters.splice(0)) w();
             continue;
+          }
+          if (this.phase === 'ready' && this.countsChanged()) {
+            const wait = (this.published?.at ?? 0) + STATUS_COUNTS_MIN_MS - Date.now();
+            if (wait <= 0) {
+              if (!(await this.publishStatus('ready'))) break;
+              continue;
+            }
+            this.countsTimer ??= setTimeout(() => {
+              this.countsTimer = undefined;
+              this.kick();
+            }, wait);
           }
           break;
         }
@@ -171,17 +192,30 @@ export class Publisher {
     }
   }
 
+  private setPhase(phase: Phase): void {
+    this.phase = phase;
+    this.phaseSince = new Date().toISOString();
+  }
+
+  private countsChanged(): boolean {
+    const p = this.published;
+    return !p || p.nodes !== this.o.store.nodes.size || p.pods !== this.o.store.pods.size;
+  }
+
   private async publishStatus(state: Phase): Promise<boolean> {
+    const nodes = this.o.store.nodes.size;
+    const pods = this.o.store.pods.size;
     const payload: ClusterStatus = {
       state,
       cluster: this.o.cluster,
       watcher: this.o.instance,
-      since: new Date().toISOString(),
-      nodes: this.o.store.nodes.size,
-      pods: this.o.store.pods.size,
+      since: this.phaseSince,
+      nodes,
+      pods,
     };
     try {
       await this.o.bus.publish({ kind: 'clusterStatus', cluster: this.o.cluster }, payload);
+      this.published = { nodes, pods, at: Date.now() };
       return true;
     } catch (err) {
       this.o.metrics.publishErrors.inc({ kind: 'clusterStatus' });

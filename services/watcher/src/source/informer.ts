@@ -3,9 +3,9 @@
 // RBAC: get/list/watch on pods and nodes is all it needs.
 import type { Logger } from '@kubeblink/core';
 import { KubeHttp } from '@kubeblink/kube/plain';
-import type { WatcherMetrics } from '../metrics.ts';
+import type { WatcherMetrics } from '../watcher-metrics.ts';
 import { Reflector } from './reflector.ts';
-import type { Source, SourceListener } from './types.ts';
+import type { Source, SourceListener } from './source-types.ts';
 
 export interface InformerSourceOptions {
   kubeconfig?: string;

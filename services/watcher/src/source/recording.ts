@@ -11,7 +11,7 @@ import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@kubeblink/core';
-import type { Source, SourceEvent, SourceListener } from './types.ts';
+import type { Source, SourceEvent, SourceListener } from './source-types.ts';
 
 export const RECORDING_FORMAT = { kubeblink: 'recording', version: 1 } as const;
 

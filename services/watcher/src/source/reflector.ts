@@ -10,9 +10,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Backoff, type Logger } from '@kubeblink/core';
 import { ApiError, apiError, type KubeHttp, readBody } from '@kubeblink/kube/plain';
 import type { WatchEvent } from '../derive/kube-types.ts';
-import type { WatcherMetrics } from '../metrics.ts';
+import type { WatcherMetrics } from '../watcher-metrics.ts';
 import { type ListPage, parseListPage } from './list-page.ts';
-import type { ResourceKind, SourceListener } from './types.ts';
+import type { ResourceKind, SourceListener } from './source-types.ts';
 
 export interface ReflectorOptions {
   kind: ResourceKind;

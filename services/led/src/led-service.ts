@@ -9,7 +9,8 @@ import {
   Controller,
   filters,
   gauge,
-  HealthServer,
+  type HealthServer,
+  healthServerFromSettings,
   runUntilSignal,
   type ServiceRuntime,
   sendJson,
@@ -20,8 +21,8 @@ import type { MessageHandlers } from '@kubeblink/kit';
 import { subscribeBus } from '@kubeblink/kit/bus';
 import { LayoutError, LedEngine, type LedSnapshot, SelectorError } from '@kubeblink/led-engine';
 import type { LedSettings } from '@kubeblink/schemas';
-import { resolveBoard } from './boards/registry.ts';
-import { type BoardBackend, type BoardContext, BoardError } from './boards/types.ts';
+import { resolveBoard } from './boards/board-registry.ts';
+import { type BoardBackend, type BoardContext, BoardError } from './boards/board-types.ts';
 import { LedDriver } from './driver.ts';
 import { list, loadLayout } from './layout-file.ts';
 
@@ -69,11 +70,7 @@ export class LedService {
       role: 'reader',
       identity: { kind: 'service', service: 'led', version: VERSION, node: settings.node },
     });
-    this.http = new HealthServer({
-      host: settings.httpHost,
-      port: settings.httpPort,
-      registry,
-      log,
+    this.http = healthServerFromSettings(settings, rt, {
       ready: () => this.driver.ready,
       routes: { '/leds': (_req, res) => sendJson(res, this.picture()) },
     });

@@ -34,7 +34,24 @@ export function brokerMetrics(registry: Registry) {
       'Subscribers disconnected because their outgoing queue was over its bounds or did not drain in time',
       ['reason'],
     ),
+    passwordChecks: counter(
+      registry,
+      'kubeblink_broker_password_checks_total',
+      'scrypt password checks run (cache hits excluded; an unknown username is checked against a decoy hash), by result',
+      ['result'],
+    ),
+    unauthenticated: gauge(
+      registry,
+      'kubeblink_broker_unauthenticated_connections',
+      'Connections that have not authenticated yet',
+    ),
     usersReloads: counter(registry, 'kubeblink_broker_users_reloads_total', 'Users file (re)loads', ['result']),
+    tokenRevocations: counter(
+      registry,
+      'kubeblink_broker_token_revocations_total',
+      'Token clients disconnected by a re-check: token no longer valid, ServiceAccount or pod gone, mapping removed or changed',
+      ['reason'],
+    ),
     tokenReviews: counter(registry, 'kubeblink_broker_token_reviews_total', 'TokenReview results', [
       'result',
       'cached',

@@ -1,9 +1,9 @@
 // The boards by name. `auto` is not a board but a choice: gpiochip on a Raspberry Pi (its device tree
 // says so), the virtual board anywhere else.
 import { readFile } from 'node:fs/promises';
+import { BoardError, type BoardFactory } from './board-types.ts';
 import { gpiochipBoard } from './gpiochip.ts';
 import { raspiBoard } from './raspi.ts';
-import { BoardError, type BoardFactory } from './types.ts';
 import { virtualBoard } from './virtual.ts';
 
 const registry = new Map<string, BoardFactory>();

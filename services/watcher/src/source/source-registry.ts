@@ -2,9 +2,9 @@
 // a recording never loads the Kubernetes client.
 import type { Logger } from '@kubeblink/core';
 import type { WatcherSettings } from '@kubeblink/schemas';
-import type { WatcherMetrics } from '../metrics.ts';
+import type { WatcherMetrics } from '../watcher-metrics.ts';
 import { RecordingSource } from './recording.ts';
-import type { Source } from './types.ts';
+import type { Source } from './source-types.ts';
 
 export interface SourceDeps {
   log: Logger;
