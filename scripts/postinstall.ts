@@ -14,7 +14,7 @@ const root = join(import.meta.dirname, '..');
 /** Why `file` does not load under this Node, or undefined when it does (tried in a child process). */
 function loadError(file: string): string | undefined {
   const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(file)})`], { encoding: 'utf8' });
-  return r.status === 0 ? undefined : r.stderr.slice(r.stderr.indexOf('Error: ')).split('\n    at ')[0].trim();
+  return r.status === 0 ? undefined : r.stderr.slice(r.stderr.indexOf('Error: ')).split('\n    at ')[0]?.trim();
 }
 
 function main(): void {
@@ -23,7 +23,9 @@ function main(): void {
     const why = loadError(addon);
     if (why === undefined || !/NODE_MODULE_VERSION/.test(why)) continue;
     const pkg = addon.slice(0, addon.lastIndexOf(`${join('build', 'Release')}`) - 1);
-    console.log(`kubeblink: ${addon.slice(root.length + 1)} was built for another Node; rebuilding for ${process.version}`);
+    console.log(
+      `kubeblink: ${addon.slice(root.length + 1)} was built for another Node; rebuilding for ${process.version}`,
+    );
     try {
       rebuildForThisNode(pkg);
       const after = loadError(addon);
