@@ -14,7 +14,7 @@ import { runDemo } from '../src/main.ts';
 import type { DemoIO } from '../src/step-runner.ts';
 import { checkPicture } from './checkpoints.ts';
 import { inOrder, podHistories } from './pictures.ts';
-import { CLUSTER, type LedPicture, type Stack, startStack } from './stack.ts';
+import { CLUSTER, type Stack, startStack } from './stack.ts';
 
 /** The demo app `kubeblink up` deploys (3 replicas, one per node: slot 0 of every board). */
 const UP_DEMO_APP = new URL('../../../deploy/up/demo-app.yaml', import.meta.url).pathname;
