@@ -128,7 +128,7 @@ export class ClusterContext implements DemoContext {
 
   async crashPod(pod: string): Promise<void> {
     if (this.sim) {
-      // The pod runner publishes where each pod's process listens (README "Simulated cluster: the pod runner").
+      // The pod runner publishes where each pod's process listens (docs/simulated-cluster.md, "The pod runner").
       const p = await this.core.readNamespacedPod({ name: pod, namespace: this.namespace });
       const ep = p.metadata?.annotations?.[ENDPOINT_ANNOTATION];
       if (!ep) throw new Error(`pod ${pod} has no ${ENDPOINT_ANNOTATION} annotation: is the pod runner running?`);

@@ -75,7 +75,7 @@ export interface DemoContext {
 export interface Demo {
   name: string;
   summary: string;
-  /** How long it takes, measured (README "Demos"). */
+  /** How long it takes, measured (docs/demos.md, "The seven demos"). */
   takes: { sim: string; real: string };
   plan(ctx: DemoContext): Step[];
 }

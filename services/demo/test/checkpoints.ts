@@ -52,7 +52,7 @@ const overflowShown: Check = ({ pics }) => {
 };
 
 export const CHECKPOINTS: Record<string, Check> = {
-  'node-failure/running': count(2, 'ready'),
+  'node-failure/running': count(1, 'ready'),
   'node-failure/node-down': ({ pics, memo }) => {
     const down = [...pics.values()].filter((p) => !p.nodeReady);
     if (down.length !== 1) return `${down.length} boards show their node not ready, want 1`;
@@ -65,13 +65,17 @@ export const CHECKPOINTS: Record<string, Check> = {
     // The evicted pods stay Terminating (no kubelet to confirm): faded out, dark.
     const lit = dead.find((p) => p.kind !== 'terminating' || p.level !== 0);
     if (lit) return `${lit.name} on the dead node: ${lit.kind}, level ${lit.level}`;
-    return count(2, 'ready')({ pods: alive, pics: new Map(), bus: [], memo });
+    // Issue 14: beside up's demo app (slot 0 of every board, first come) the replacement gets the
+    // next free slot, 1, on either layout; not the overflow.
+    const misplaced = alive.find((p) => p.slot !== 1);
+    if (misplaced) return `${misplaced.name} on ${misplaced.node} in slot ${misplaced.slot}, want 1`;
+    return count(1, 'ready')({ pods: alive, pics: new Map(), bus: [], memo });
   },
   'node-failure/node-back': ({ pics, pods, memo }) => {
     const back = pics.get(memo.victim ?? '');
     if (!back?.nodeReady || statusPattern(back) !== 'steady') return `${memo.victim}: status ${statusPattern(back)}`;
     if (pods.some((p) => p.node === memo.victim)) return `pods still shown on ${memo.victim}`;
-    return count(2, 'ready')({ pods, pics, bus: [], memo });
+    return count(1, 'ready')({ pods, pics, bus: [], memo });
   },
   'crash-restart/running': count(1, 'ready'),
   // After the triple flash: steady again, one restart counted.

@@ -4,6 +4,7 @@
 // checkpoints (before the clean-up).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { applyObjects, deleteObjects, loadKubeConfig, readManifests, waitGone } from '@kubeblink/kube';
 import type { ClusterEvent } from '@kubeblink/schemas';
 import { loudSkip } from '@kubeblink/test/support/sim';
 import { until } from '@kubeblink/test/support/wait';
@@ -14,6 +15,9 @@ import type { DemoIO } from '../src/step-runner.ts';
 import { checkPicture } from './checkpoints.ts';
 import { inOrder, podHistories } from './pictures.ts';
 import { CLUSTER, type Stack, startStack } from './stack.ts';
+
+/** The demo app `kubeblink up` deploys (3 replicas, one per node: slot 0 of every board). */
+const UP_DEMO_APP = new URL('../../../deploy/up/demo-app.yaml', import.meta.url).pathname;
 
 interface Run {
   events: ClusterEvent[];
@@ -106,8 +110,27 @@ describe('the seven demos on the simulated cluster', { timeout: 1_800_000 }, () 
     );
   });
 
-  test('node-failure: the dead node pods are evicted and replaced on the other worker', async (t) => {
+  // Issue 14: the demo runs beside `up`'s own demo app, which holds slot 0 of every board; the
+  // replacement must still get a slot (not the overflow) and the narration must name it.
+  test('node-failure beside up demo app: the dead node pod is replaced into a free slot, named', async (t) => {
     if (!s) return t.skip(skip);
+    const stack = s;
+    const kc = loadKubeConfig({ kubeconfig: stack.sim.kubeconfig });
+    const upApp = readManifests(UP_DEMO_APP);
+    await applyObjects(kc, upApp, { fieldManager: 'kubeblink-up' });
+    t.after(async () => {
+      await deleteObjects(kc, upApp);
+      await waitGone(kc, upApp, { timeoutMs: 60_000 });
+    });
+    await until(
+      async () => {
+        const pics = await stack.pictures();
+        return [...pics.values()].every((p) => p.slots.some((x) => x.pod?.namespace === 'default'));
+      },
+      "up's demo app in a slot of every board",
+      120_000,
+      200,
+    );
     const r = await run('node-failure', (m) => t.diagnostic(m));
     assert.deepEqual([...r.marks.keys()], ['running', 'node-down', 'rescheduled', 'node-back']);
     const down = r.events.filter(
@@ -134,8 +157,17 @@ describe('the seven demos on the simulated cluster', { timeout: 1_800_000 }, () 
         inOrder(h.types, ['scheduled', 'started', 'ready', 'evicted', 'terminating', 'deleted']),
         `${h.name}: ${h.types}`,
       );
-    assert.equal(replacements.length, 2);
+    assert.equal(evicted.length, 1);
+    assert.equal(replacements.length, 1);
     for (const h of replacements) assert.ok(inOrder(h.types, LIFE), `${h.name}: ${h.types}`);
+    const [gone, fresh] = [evicted[0], replacements[0]];
+    const freshNode = fresh ? nodeOf(fresh.uid) : null;
+    // The narration names exactly the pod that moved and its replacement, nothing else.
+    const line = r.log.find((l) => l.includes('evicted: '));
+    assert.ok(line, r.log.join('\n'));
+    assert.ok(line.includes(`evicted: ${gone?.name} on ${victim}; replaced by: ${fresh?.name} on ${freshNode}`), line);
+    // That the replacement held slot 1 beside up's app (not the overflow) at the 'rescheduled'
+    // checkpoint is checked on the LED picture (checkpoints.ts).
   });
 
   test('crash-restart: the app exits with code 1 and comes back', async (t) => {

@@ -6,7 +6,7 @@ import { eventOf, readyPods, workload } from './helpers.ts';
 export const crashRestart: Demo = {
   name: 'crash-restart',
   summary: 'the app crashes (exit code 1) and the kubelet restarts its container at once',
-  takes: { sim: '10 s', real: '~30 s (estimate)' },
+  takes: { sim: '11 s', real: '~30 s (estimate)' },
   plan(ctx) {
     let pod: PodState | undefined;
     return [

@@ -1,29 +1,37 @@
-// The talk's first demo: a node dies, its pods are replaced on the other node. On the simulated
+// The talk's first demo: a node dies, its pod is replaced on the other worker. On the simulated
 // cluster the demo stops the node's heartbeat itself; on a real one the presenter stops the kubelet.
+// One replica (issue 14): `up`'s demo app holds slot 0 of every board, so on the talk layout (2 slots)
+// each worker has exactly one slot free, and the replacement lands in the surviving worker's free slot.
+// The narration names the pods from what the bus showed before and after, never from a count.
+import type { PodState } from '@kubeblink/schemas';
 import type { Demo } from '../demo.ts';
 import { livePods, names, readyPods, workload } from './helpers.ts';
 
 export const nodeFailure: Demo = {
   name: 'node-failure',
-  summary: 'a node dies: its 2 pods are evicted and replaced on the other worker, then the node comes back',
-  takes: { sim: '31 s', real: '~1.5 min (estimate, plus stopping and starting the kubelet)' },
+  summary: 'a node dies: its pod is evicted and replaced on the other worker, then the node comes back',
+  takes: { sim: '33 s', real: '~1.5 min (estimate, plus stopping and starting the kubelet)' },
   plan(ctx) {
     let victim = '';
+    /** uids of every pod of the demo before the node died: a replacement is a pod not among them. */
+    let before = new Set<string>();
+    let evicted: PodState[] = [];
     return [
       {
-        title: 'Two replicas',
+        title: 'One replica',
         say:
-          'A Deployment asks for 2 replicas of the demo app. The scheduler spreads them over the workers and each ' +
-          "node's kubelet starts its pod; probes make them Ready.",
+          'A Deployment asks for 1 replica of the demo app. The scheduler puts it on a worker and that ' +
+          "node's kubelet starts the pod; probes make it Ready.",
         leds:
-          "talk: a slot's online LED goes from slow blink (pending) to steady (running and ready); the liveness ok " +
-          'and readiness ok LEDs flash with each probe. compact: one slot LED per pod turns steady.',
+          "talk: on the pod's node, the first free slot's online LED goes from slow blink (pending) to steady " +
+          "(running and ready), beside the slot of up's demo app; the liveness ok and readiness ok LEDs flash " +
+          'with each probe. compact: one more slot LED turns steady.',
         act: () => ctx.apply(workload(ctx.objects)),
         waits: [
           {
-            what: '2 pods Running and Ready',
-            until: (b) => readyPods(b).length === 2 && readyPods(b),
-            done: (pods) => `2 pods ready: ${names(pods as never)}`,
+            what: '1 pod Running and Ready',
+            until: (b) => readyPods(b).length === 1 && livePods(b).length === 1 && readyPods(b),
+            done: (pods) => `pod ready: ${names(pods as never)}`,
             checkpoint: 'running',
           },
         ],
@@ -31,15 +39,17 @@ export const nodeFailure: Demo = {
       {
         title: 'A node dies',
         say: ctx.sim
-          ? 'The demo stops the heartbeat of a node holding a pod, as if its kubelet died. The control plane notices the missing heartbeat (node-monitor grace period), marks the node NotReady and taints it; the pods tolerate that for 5 s only (tolerationSeconds in the manifest, 300 s by default), are evicted, and the ReplicaSet creates replacements on the other worker. The evicted pods stay Terminating: their kubelet is not there to confirm.'
-          : 'Stop the kubelet of a node holding a pod. The control plane notices the missing heartbeat (about 40 s), marks the node NotReady and taints it; the pods tolerate that for 5 s only (300 s by default), are evicted, and the ReplicaSet creates replacements on the other worker. The evicted pods stay Terminating: their kubelet is not there to confirm.',
+          ? 'The demo stops the heartbeat of the node holding the pod, as if its kubelet died. The control plane notices the missing heartbeat (node-monitor grace period), marks the node NotReady and taints it; the pod tolerates that for 5 s only (tolerationSeconds in the manifest, 300 s by default), is evicted, and the ReplicaSet creates a replacement on the other worker. The evicted pod stays Terminating: its kubelet is not there to confirm.'
+          : 'Stop the kubelet of the node holding the pod. The control plane notices the missing heartbeat (about 40 s), marks the node NotReady and taints it; the pod tolerates that for 5 s only (300 s by default), is evicted, and the ReplicaSet creates a replacement on the other worker. The evicted pod stays Terminating: its kubelet is not there to confirm.',
         leds:
-          "the dead node's status LED turns to a slow double blink (node not ready) and its pods fade out when evicted; " +
-          'on the other node new slots blink slowly (pending), then turn steady.',
+          "the dead node's status LED turns to a slow double blink (node not ready) and the pod's slot fades out when " +
+          "evicted; on the other worker the slot beside up's demo app blinks slowly (pending), then turns steady.",
         act: async () => {
           const pod = readyPods(ctx.bus)[0];
           victim = pod?.node ?? '';
           if (!victim) throw new Error('no ready pod on a node');
+          before = new Set(ctx.bus.pods().map((p) => p.uid));
+          evicted = livePods(ctx.bus).filter((p) => p.node === victim);
           await ctx.stopNode(victim);
         },
         waits: [
@@ -57,14 +67,15 @@ export const nodeFailure: Demo = {
           },
           {
             get what() {
-              return `2 pods Running and Ready away from ${victim}, the old ones evicted`;
+              return `a replacement Running and Ready away from ${victim}, the old pod evicted`;
             },
             until: (b) => {
-              const away = readyPods(b).filter((p) => p.node !== victim);
+              const fresh = readyPods(b).filter((p) => p.node !== victim && !before.has(p.uid));
               const stuck = livePods(b).filter((p) => p.node === victim);
-              return away.length === 2 && stuck.length === 0 && away;
+              return fresh.length === evicted.length && stuck.length === 0 && fresh;
             },
-            done: (pods) => `replaced: ${names(pods as never)}`,
+            // Exactly the pods that moved: those on the victim before, and the new ones (issue 14).
+            done: (pods) => `evicted: ${names(evicted)}; replaced by: ${names(pods as never)}`,
             checkpoint: 'rescheduled',
           },
         ],
@@ -74,7 +85,7 @@ export const nodeFailure: Demo = {
         say: ctx.sim
           ? "The demo restarts the node's heartbeat. The node turns Ready; its kubelet finds the evicted pods and finishes their deletion. The replacements stay where they are: Kubernetes does not move running pods back."
           : 'Start the kubelet again. The node turns Ready; its kubelet finds the evicted pods and finishes their deletion. The replacements stay where they are: Kubernetes does not move running pods back.',
-        leds: "the node's status LED turns steady again and its faded slots empty; the other node keeps its 2 pods.",
+        leds: "the node's status LED turns steady again and its faded slot empties; the other worker keeps the replacement.",
         act: () => ctx.startNode(victim),
         waits: [
           {

@@ -8,7 +8,7 @@ const trio = ['web-0', 'web-1', 'web-2'];
 export const statefulset: Demo = {
   name: 'statefulset',
   summary: 'a StatefulSet of 3: started in order web-0, web-1, web-2; a deleted pod comes back under its name',
-  takes: { sim: '15 s', real: '~1 min (estimate)' },
+  takes: { sim: '25 s', real: '~1 min (estimate)' },
   plan(ctx) {
     let old: PodState | undefined;
     return [
